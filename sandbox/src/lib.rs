@@ -1,0 +1,16 @@
+//! Roster's sandbox server: the JourneyApps Backend API v4 over SQLite with deterministic demo
+//! data, rate limiting, CORS and fault injection; it also serves the built app, so one process
+//! is the whole demo and the backend of every end-to-end test.
+
+pub mod api;
+pub mod clock;
+pub mod config;
+pub mod control;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod ratelimit;
+pub mod server;
+
+pub use config::Config;
+pub use server::{start, RunningSandbox};

@@ -1,0 +1,60 @@
+//! `roster-sandbox`: starts the sandbox and prints what a newcomer needs to connect.
+
+use clap::Parser;
+use roster_sandbox::{start, Config};
+
+#[tokio::main]
+async fn main() {
+    let config = Config::parse();
+    let sandbox = match start(config.clone()).await {
+        Ok(sandbox) => sandbox,
+        Err(err) => {
+            eprintln!("roster-sandbox: could not start: {err}");
+            std::process::exit(1);
+        }
+    };
+    let users = sandbox
+        .state
+        .store
+        .lock()
+        .map(|s| s.user_count().unwrap_or(0))
+        .unwrap_or(0);
+    let db = config
+        .db_path()
+        .map(|p| p.display().to_string())
+        .unwrap_or("in memory".into());
+    println!("Roster sandbox is running ({users} users, database: {db}).");
+    match &config.dist {
+        Some(_) => println!("  Open the console:  {}/", sandbox.url()),
+        None => println!("  (API only: start with --dist dist to serve the console)"),
+    }
+    println!("  Base URL:          {}", sandbox.base_url());
+    println!("  Named Token:       {}", config.api_token);
+    println!(
+        "  or Basic auth:     user {}  password {}",
+        config.deployment_id, config.api_password
+    );
+    println!("Press Ctrl+C to stop.");
+    if config.open && config.dist.is_some() {
+        open_in_browser(&format!("{}/", sandbox.url()));
+    }
+    let _ = tokio::signal::ctrl_c().await;
+    sandbox.stop().await;
+}
+
+/// Best effort: a desktop opens the URL; elsewhere the printed URL is the way in.
+fn open_in_browser(url: &str) {
+    let opened = ["xdg-open", "open", "sensible-browser"]
+        .iter()
+        .any(|opener| {
+            std::process::Command::new(opener)
+                .arg(url)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .is_ok()
+        });
+    if !opened {
+        println!("(No browser could be started here: open {url} yourself.)");
+    }
+}

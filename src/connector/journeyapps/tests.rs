@@ -1,0 +1,376 @@
+//! The connector against the documented sample responses and a scripted transport.
+
+use super::*;
+use crate::connector::TransportError;
+use futures::executor::block_on;
+use std::cell::RefCell;
+
+const LIST_USERS: &str = include_str!("../../../tests/fixtures/journeyapps/list_users.json");
+const GET_USER: &str = include_str!("../../../tests/fixtures/journeyapps/get_user.json");
+const GET_SESSION: &str = include_str!("../../../tests/fixtures/journeyapps/get_session.json");
+
+fn ok(body: &str) -> HttpResponse {
+    HttpResponse {
+        status: 200,
+        body: body.to_string(),
+    }
+}
+
+fn at(text: &str) -> Option<DateTime<Utc>> {
+    Some(time::parse(text).unwrap())
+}
+
+#[test]
+fn parses_the_documented_user_list_exactly() {
+    let page = parse_page(&ok(LIST_USERS), parse_user).unwrap();
+    assert_eq!(page.total, Some(47));
+    assert!(page.more);
+    assert_eq!(page.objects.len(), 2);
+
+    let first = &page.objects[0];
+    assert_eq!(first.id, "c8c8c4f8-5013-11e7-a8c7-04017e679e01");
+    assert_eq!(first.last_connected_at, at("2017-08-18T13:33:23Z"));
+    assert!(!first.enrolled && !first.locked);
+    assert_eq!(
+        first.sessions,
+        vec![Session {
+            id: "9469407e-8417-11e7-825d-040151508301".into(),
+            state: SessionState::Locked,
+            created_at: at("2017-08-18T13:17:26Z"),
+            last_authenticated_at: at("2017-08-18T13:17:26Z"),
+            signed_out_at: at("2017-08-18T13:33:23Z"),
+            last_connected_at: at("2017-08-18T13:33:23Z"),
+            platform: Some("IOS".into()),
+            container_version: Some("20.6.1".into()),
+            bundle_id: Some("xyz.appinstall.myapp".into()),
+            runtime_version: Some("4.82.0".into()),
+            device_id: Some("1234-1234-1234-1234".into()),
+            label: Some("Apple iPhone7,2".into()),
+            last_full_sync: at("2018-07-31T12:17:58Z"),
+        }]
+    );
+
+    let second = &page.objects[1];
+    assert!(second.enrolled);
+    assert_eq!(second.sessions.len(), 2);
+    let android = &second.sessions[0];
+    assert_eq!(android.state, SessionState::Enrolled);
+    assert_eq!(android.signed_out_at, None);
+    assert_eq!(android.last_full_sync, None, "no sync_status in the sample");
+    assert_eq!(android.label.as_deref(), Some("Sony C6903"));
+    let chrome = &second.sessions[1];
+    assert_eq!(chrome.created_at, None);
+    assert_eq!(chrome.last_authenticated_at, None);
+    assert_eq!(chrome.platform.as_deref(), Some("CHROME"));
+    assert_eq!(second.platforms(), ["ANDROID", "CHROME"]);
+}
+
+#[test]
+fn parses_the_documented_single_user_and_session() {
+    let user = parse_user(&serde_json::from_str(GET_USER).unwrap());
+    assert_eq!(user.id, "c8c8c4f8-5013-11e7-a8c7-04017e679e01");
+    assert_eq!(user.sessions.len(), 1);
+    assert_eq!(
+        user.sessions[0].device_id.as_deref(),
+        Some("3456-3456-3456-3456")
+    );
+
+    let session = parse_session(&serde_json::from_str(GET_SESSION).unwrap());
+    assert_eq!(session, user.sessions[0]);
+}
+
+#[test]
+fn reads_odd_data_without_failing_or_dropping_rows() {
+    let body = r#"{"objects": [
+        {"id": "a", "enrolled": "yes", "locked": null, "last_connected_at": "not a date",
+         "sessions": [{"id": "s", "state": "SUSPENDED", "container": null, "extra": [1, 2]}]},
+        {"id": 42},
+        "not even an object"
+    ], "more": false}"#;
+    let page = parse_page(&ok(body), parse_user).unwrap();
+    assert_eq!(page.total, None);
+    assert_eq!(page.objects.len(), 3);
+    let odd = &page.objects[0];
+    assert_eq!(odd.last_connected_at, None);
+    assert!(!odd.locked);
+    assert!(
+        !odd.enrolled,
+        "a mistyped `enrolled` falls back to the sessions"
+    );
+    assert_eq!(odd.sessions[0].state.label(), "SUSPENDED");
+    assert_eq!(odd.sessions[0].platform, None);
+    assert_eq!(page.objects[1].id, "");
+}
+
+#[test]
+fn a_response_that_is_not_this_api_is_an_error() {
+    for body in [
+        "<html>Welcome</html>",
+        "{\"users\": []}",
+        "{\"objects\": [trunc",
+    ] {
+        match parse_page(&ok(body), parse_user) {
+            Err(ApiError::Unexpected { status: 200, .. }) => {}
+            other => panic!("{body}: {other:?}"),
+        }
+    }
+}
+
+fn error_body(kind: &str) -> String {
+    format!(r#"{{"type":"{kind}","title":"t","detail":"d-{kind}","see":"https://x"}}"#)
+}
+
+#[test]
+fn errors_map_from_status_and_type() {
+    let response = |status, kind: &str| HttpResponse {
+        status,
+        body: error_body(kind),
+    };
+    assert_eq!(
+        error_from_response(&response(401, "AUTHENTICATION_FAILED")),
+        ApiError::Unauthorized {
+            detail: "d-AUTHENTICATION_FAILED".into()
+        }
+    );
+    assert!(matches!(
+        error_from_response(&response(404, "ACCOUNT_NOT_FOUND")),
+        ApiError::AccountNotFound { .. }
+    ));
+    assert!(matches!(
+        error_from_response(&response(404, "OBJECT_NOT_FOUND")),
+        ApiError::NotFound { .. }
+    ));
+    assert_eq!(
+        error_from_response(&response(429, "TOO_MANY_REQUESTS")),
+        ApiError::RateLimited
+    );
+    for (status, kind) in [
+        (400, "INVALID_API_REQUEST"),
+        (404, "ROUTE_ERROR"),
+        (422, "INVALID_VALUE"),
+        (500, "INTERNAL_SERVER_ERROR"),
+    ] {
+        assert_eq!(
+            error_from_response(&response(status, kind)),
+            ApiError::Backend {
+                status,
+                kind: kind.into(),
+                detail: format!("d-{kind}")
+            }
+        );
+    }
+    let html = HttpResponse {
+        status: 404,
+        body: "<h1>Not Found</h1>".into(),
+    };
+    assert!(matches!(
+        error_from_response(&html),
+        ApiError::Unexpected { status: 404, .. }
+    ));
+}
+
+/// Answers requests from a script and records them; sleeping is recorded, not waited.
+struct Scripted<F: Fn(&HttpRequest, usize) -> Result<HttpResponse, TransportError>> {
+    answer: F,
+    sent: RefCell<Vec<HttpRequest>>,
+    slept: RefCell<Vec<u32>>,
+}
+
+impl<F: Fn(&HttpRequest, usize) -> Result<HttpResponse, TransportError>> Scripted<F> {
+    fn new(answer: F) -> Self {
+        Scripted {
+            answer,
+            sent: RefCell::default(),
+            slept: RefCell::default(),
+        }
+    }
+
+    fn urls(&self) -> Vec<String> {
+        self.sent.borrow().iter().map(|r| r.url.clone()).collect()
+    }
+}
+
+impl<F: Fn(&HttpRequest, usize) -> Result<HttpResponse, TransportError>> Transport for Scripted<F> {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        let index = self.sent.borrow().len();
+        self.sent.borrow_mut().push(request.clone());
+        (self.answer)(&request, index)
+    }
+
+    async fn sleep(&self, millis: u32) {
+        self.slept.borrow_mut().push(millis);
+    }
+}
+
+/// A listing of `total` users (or name objects) served in pages, like the sandbox does.
+fn listing(url: &str, total: u64, with_total: bool) -> HttpResponse {
+    let query = url.split_once('?').map(|(_, q)| q).unwrap_or("");
+    let param = |name: &str| {
+        query
+            .split('&')
+            .find_map(|p| p.strip_prefix(&format!("{name}=")))
+            .and_then(|v| v.parse::<u64>().ok())
+    };
+    let (skip, limit) = (param("skip").unwrap_or(0), param("limit").unwrap_or(1000));
+    let names = url.contains("/objects/user.json");
+    let objects: Vec<Value> = (skip..(skip + limit).min(total))
+        .map(|i| {
+            if names {
+                serde_json::json!({"id": format!("u{i}"), "type": "user", "display": format!("User {i}")})
+            } else {
+                serde_json::json!({"id": format!("u{i}"), "enrolled": false, "locked": false, "sessions": []})
+            }
+        })
+        .collect();
+    let mut body = serde_json::json!({"count": objects.len(), "more": skip + limit < total, "objects": objects});
+    if with_total {
+        body["total"] = total.into();
+    }
+    ok(&body.to_string())
+}
+
+fn connector() -> JourneyApps {
+    JourneyApps::new(
+        "https://backend.example/api/v4/dep/",
+        Credentials::NamedToken("t".into()),
+    )
+}
+
+#[test]
+fn loads_every_page_and_joins_display_names() {
+    let transport = Scripted::new(|r: &HttpRequest, _| Ok(listing(&r.url, 2500, true)));
+    let progress = RefCell::new(Vec::new());
+    let load =
+        block_on(connector().load_users(&transport, &|e| progress.borrow_mut().push(e))).unwrap();
+    assert_eq!(load.users.len(), 2500);
+    assert_eq!(load.names_error, None);
+    assert_eq!(load.users[0].label(), "User 0");
+    assert_eq!(load.users[2499].id, "u2499");
+    assert_eq!(load.users[2499].label(), "User 2499");
+    let urls = transport.urls();
+    for skip in [0, 1000, 2000] {
+        let url = format!("https://backend.example/api/v4/dep/users?limit=1000&skip={skip}");
+        assert_eq!(urls.iter().filter(|u| **u == url).count(), 1, "{url}");
+    }
+    assert_eq!(urls.len(), 6, "three pages of users and three of names");
+    assert_eq!(
+        progress.borrow().last(),
+        Some(&LoadEvent::Progress {
+            loaded: 2500,
+            total: Some(2500)
+        })
+    );
+    assert!(transport
+        .sent
+        .borrow()
+        .iter()
+        .all(|r| r.authorization == "Bearer O:t"));
+}
+
+#[test]
+fn without_total_it_follows_more() {
+    let transport = Scripted::new(|r: &HttpRequest, _| Ok(listing(&r.url, 2100, false)));
+    let load = block_on(connector().load_users(&transport, &|_| {})).unwrap();
+    assert_eq!(load.users.len(), 2100);
+    assert_eq!(
+        load.users
+            .iter()
+            .map(|u| u.id.clone())
+            .collect::<std::collections::HashSet<_>>()
+            .len(),
+        2100
+    );
+}
+
+#[test]
+fn waits_at_least_a_second_after_429_then_retries() {
+    let transport = Scripted::new(|r: &HttpRequest, index| {
+        if index < 2 && r.url.contains("/users?") {
+            Ok(HttpResponse {
+                status: 429,
+                body: error_body("TOO_MANY_REQUESTS"),
+            })
+        } else {
+            Ok(listing(&r.url, 3, true))
+        }
+    });
+    let waits = RefCell::new(Vec::new());
+    let load = block_on(connector().load_users(&transport, &|e| {
+        if let LoadEvent::Waiting { millis } = e {
+            waits.borrow_mut().push(millis)
+        }
+    }))
+    .unwrap();
+    assert_eq!(load.users.len(), 3);
+    assert!(transport.slept.borrow().iter().all(|&ms| ms >= 1000));
+    assert!(!transport.slept.borrow().is_empty());
+    assert_eq!(*waits.borrow(), *transport.slept.borrow());
+}
+
+#[test]
+fn gives_up_on_429_after_a_few_tries_and_never_retries_a_401() {
+    let limited = Scripted::new(|_: &HttpRequest, _| {
+        Ok(HttpResponse {
+            status: 429,
+            body: error_body("TOO_MANY_REQUESTS"),
+        })
+    });
+    assert_eq!(
+        block_on(connector().check(&limited)),
+        Err(ApiError::RateLimited)
+    );
+    assert_eq!(limited.sent.borrow().len(), READ_ATTEMPTS as usize);
+
+    let refused = Scripted::new(|_: &HttpRequest, _| {
+        Ok(HttpResponse {
+            status: 401,
+            body: error_body("AUTHENTICATION_FAILED"),
+        })
+    });
+    assert!(block_on(connector().check(&refused))
+        .unwrap_err()
+        .needs_reconnect());
+    assert_eq!(refused.sent.borrow().len(), 1);
+}
+
+#[test]
+fn users_still_load_when_names_fail() {
+    let transport = Scripted::new(|r: &HttpRequest, _| {
+        if r.url.contains("/objects/") {
+            Ok(HttpResponse {
+                status: 404,
+                body: error_body("ROUTE_ERROR"),
+            })
+        } else {
+            Ok(listing(&r.url, 5, true))
+        }
+    });
+    let load = block_on(connector().load_users(&transport, &|_| {})).unwrap();
+    assert_eq!(load.users.len(), 5);
+    assert_eq!(load.users[0].label(), "u0");
+    assert!(matches!(
+        load.names_error,
+        Some(ApiError::Backend { status: 404, .. })
+    ));
+}
+
+#[test]
+fn a_network_failure_is_reported_as_such() {
+    let down = Scripted::new(|_: &HttpRequest, _| Err(TransportError("Failed to fetch".into())));
+    assert_eq!(
+        block_on(connector().check(&down)),
+        Err(ApiError::Network {
+            detail: "Failed to fetch".into()
+        })
+    );
+}
+
+#[test]
+fn check_asks_for_one_user() {
+    let transport = Scripted::new(|r: &HttpRequest, _| Ok(listing(&r.url, 250, true)));
+    block_on(connector().check(&transport)).unwrap();
+    assert_eq!(
+        transport.urls(),
+        ["https://backend.example/api/v4/dep/users?limit=1&skip=0"]
+    );
+}

@@ -1,0 +1,195 @@
+//! The domain model every connector maps into and every page shows.
+
+pub mod time;
+
+use chrono::{DateTime, Utc};
+
+/// An app user with the sessions (devices) it has or had.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct User {
+    pub id: String,
+    /// From the app's data model; None when the backend has no name for this user.
+    pub display_name: Option<String>,
+    pub last_connected_at: Option<DateTime<Utc>>,
+    pub enrolled: bool,
+    pub locked: bool,
+    pub sessions: Vec<Session>,
+}
+
+/// Where a user stands, as the users table shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum UserStatus {
+    Enrolled,
+    NotEnrolled,
+    Locked,
+}
+
+impl UserStatus {
+    /// The words shown in the status column.
+    pub fn label(self) -> &'static str {
+        match self {
+            UserStatus::Enrolled => "Enrolled",
+            UserStatus::NotEnrolled => "Not enrolled",
+            UserStatus::Locked => "Locked",
+        }
+    }
+
+    /// A CSS-friendly name, for the status badge.
+    pub fn css_class(self) -> &'static str {
+        match self {
+            UserStatus::Enrolled => "enrolled",
+            UserStatus::NotEnrolled => "not-enrolled",
+            UserStatus::Locked => "locked",
+        }
+    }
+}
+
+impl User {
+    /// Locked wins over enrolled: a locked user's devices are being signed out.
+    pub fn status(&self) -> UserStatus {
+        if self.locked {
+            UserStatus::Locked
+        } else if self.enrolled {
+            UserStatus::Enrolled
+        } else {
+            UserStatus::NotEnrolled
+        }
+    }
+
+    /// The name to show: the display name, or the id when there is none.
+    pub fn label(&self) -> &str {
+        self.display_name
+            .as_deref()
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or(&self.id)
+    }
+
+    /// The distinct platforms of this user's sessions, sorted.
+    pub fn platforms(&self) -> Vec<&str> {
+        let mut platforms: Vec<&str> = self
+            .sessions
+            .iter()
+            .filter_map(|s| s.platform.as_deref())
+            .collect();
+        platforms.sort_unstable();
+        platforms.dedup();
+        platforms
+    }
+}
+
+/// One device that is or was signed in as a user.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Session {
+    pub id: String,
+    pub state: SessionState,
+    pub created_at: Option<DateTime<Utc>>,
+    pub last_authenticated_at: Option<DateTime<Utc>>,
+    pub signed_out_at: Option<DateTime<Utc>>,
+    pub last_connected_at: Option<DateTime<Utc>>,
+    pub platform: Option<String>,
+    pub container_version: Option<String>,
+    pub bundle_id: Option<String>,
+    pub runtime_version: Option<String>,
+    pub device_id: Option<String>,
+    pub label: Option<String>,
+    pub last_full_sync: Option<DateTime<Utc>>,
+}
+
+/// A session's state; values the console does not know are kept and shown as sent.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum SessionState {
+    Enrolled,
+    Locked,
+    Reset,
+    NeverEnrolled,
+    /// Not sent at all.
+    #[default]
+    Unknown,
+    Other(String),
+}
+
+impl SessionState {
+    /// Reads the wire value (`ENROLLED`, `LOCKED`, …).
+    pub fn parse(value: &str) -> SessionState {
+        match value {
+            "ENROLLED" => SessionState::Enrolled,
+            "LOCKED" => SessionState::Locked,
+            "RESET" => SessionState::Reset,
+            "NEVER_ENROLLED" => SessionState::NeverEnrolled,
+            "" => SessionState::Unknown,
+            other => SessionState::Other(other.to_string()),
+        }
+    }
+
+    /// The words shown for this state.
+    pub fn label(&self) -> &str {
+        match self {
+            SessionState::Enrolled => "Enrolled",
+            SessionState::Locked => "Locked",
+            SessionState::Reset => "Reset (wipe pending)",
+            SessionState::NeverEnrolled => "Never enrolled",
+            SessionState::Unknown => "Unknown",
+            SessionState::Other(value) => value,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(state: &str, platform: Option<&str>) -> Session {
+        Session {
+            state: SessionState::parse(state),
+            platform: platform.map(str::to_string),
+            ..Session::default()
+        }
+    }
+
+    #[test]
+    fn status_prefers_locked_then_enrolled() {
+        let mut user = User {
+            enrolled: true,
+            ..User::default()
+        };
+        assert_eq!(user.status(), UserStatus::Enrolled);
+        user.locked = true;
+        assert_eq!(user.status(), UserStatus::Locked);
+        user = User::default();
+        assert_eq!(user.status(), UserStatus::NotEnrolled);
+    }
+
+    #[test]
+    fn label_falls_back_to_the_id() {
+        let mut user = User {
+            id: "u-1".into(),
+            ..User::default()
+        };
+        assert_eq!(user.label(), "u-1");
+        user.display_name = Some("  ".into());
+        assert_eq!(user.label(), "u-1");
+        user.display_name = Some("Ann Lee".into());
+        assert_eq!(user.label(), "Ann Lee");
+    }
+
+    #[test]
+    fn platforms_are_distinct_and_sorted() {
+        let user = User {
+            sessions: vec![
+                session("ENROLLED", Some("IOS")),
+                session("LOCKED", Some("ANDROID")),
+                session("RESET", Some("IOS")),
+                session("ENROLLED", None),
+            ],
+            ..User::default()
+        };
+        assert_eq!(user.platforms(), ["ANDROID", "IOS"]);
+    }
+
+    #[test]
+    fn unknown_states_are_kept() {
+        assert_eq!(SessionState::parse("SUSPENDED").label(), "SUSPENDED");
+        assert_eq!(SessionState::parse("RESET"), SessionState::Reset);
+        assert_eq!(SessionState::parse(""), SessionState::Unknown);
+    }
+}

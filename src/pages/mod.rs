@@ -1,0 +1,9 @@
+//! One route per file.
+
+mod connect;
+mod not_found;
+mod users;
+
+pub use connect::{connection_from_form, AuthKind, ConnectForm, ConnectPage};
+pub use not_found::NotFoundPage;
+pub use users::UsersPage;

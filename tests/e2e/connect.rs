@@ -1,0 +1,122 @@
+//! Connecting: the demo credentials list every user; wrong ones say why in plain words.
+
+use crate::harness::{Harness, Screen, DEPLOYMENT, PASSWORD, TOKEN};
+
+async fn open_connect_screen(h: &Harness) {
+    h.browser.goto(&h.app_url("/")).await.unwrap();
+    h.find("form #base-url").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connect_with_the_demo_token_lists_every_user() {
+    let h = Harness::start(250).await;
+    open_connect_screen(&h).await;
+    // The sandbox presets itself through config.json.
+    let preset = h
+        .find("#base-url")
+        .await
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert_eq!(preset, h.sandbox.base_url());
+    h.screenshot("connect", Screen::Desktop).await;
+    h.screenshot("connect", Screen::Tablet).await;
+
+    h.fill("#token", TOKEN).await;
+    h.find("button[type=submit]").await.click().await.unwrap();
+
+    let expected = h.sandbox_user_count() as usize;
+    assert_eq!(expected, 250);
+    let rows = h
+        .wait_for_all("table.users tbody tr", "a row per sandbox user", |rows| {
+            rows.len() == expected
+        })
+        .await;
+    assert_eq!(rows.len(), expected);
+    h.wait_for_text("table.users caption", &format!("{expected} users"))
+        .await;
+    // The first row is the sandbox's first user, named from the data model.
+    let first_id = rows[0]
+        .find(fantoccini::Locator::Css("td.mono"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let names = h
+        .sandbox
+        .state
+        .store
+        .lock()
+        .unwrap()
+        .list_user_objects(0, 1)
+        .unwrap();
+    assert_eq!(first_id, names.objects[0].id);
+    let first_name = rows[0]
+        .find(fantoccini::Locator::Css("td"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(Some(first_name), names.objects[0].display.clone());
+    h.screenshot("users", Screen::Desktop).await;
+    h.screenshot("users", Screen::Tablet).await;
+    h.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn basic_credentials_work_too() {
+    let h = Harness::start(30).await;
+    open_connect_screen(&h).await;
+    h.find("#auth-basic").await.click().await.unwrap();
+    // The user name is left empty: the console takes the deployment id from the base URL.
+    h.fill("#basic-password", PASSWORD).await;
+    h.find("button[type=submit]").await.click().await.unwrap();
+    h.wait_for_all("table.users tbody tr", "30 rows", |rows| rows.len() == 30)
+        .await;
+    assert!(h
+        .find(".topbar .backend")
+        .await
+        .text()
+        .await
+        .unwrap()
+        .contains(DEPLOYMENT));
+    h.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_token_says_so_and_stays_on_the_connect_screen() {
+    let h = Harness::start(10).await;
+    open_connect_screen(&h).await;
+    h.fill("#token", "not-the-token").await;
+    h.find("button[type=submit]").await.click().await.unwrap();
+    let message = h
+        .wait_for_text("[role=alert]", "refused these credentials")
+        .await;
+    assert!(
+        !message.contains("not-the-token"),
+        "the secret is never echoed: {message}"
+    );
+    assert!(h.browser.current_url().await.unwrap().path() == "/");
+    assert!(h
+        .browser
+        .find_all(fantoccini::Locator::Css("table.users"))
+        .await
+        .unwrap()
+        .is_empty());
+    h.screenshot("connect-error", Screen::Desktop).await;
+
+    // An unknown deployment id is its own message.
+    let wrong_deployment = h
+        .sandbox
+        .base_url()
+        .replace(DEPLOYMENT, "ffffffffffffffffffffffff");
+    h.fill("#base-url", &wrong_deployment).await;
+    h.fill("#token", TOKEN).await;
+    h.find("button[type=submit]").await.click().await.unwrap();
+    h.wait_for_text("[role=alert]", "No deployment has the id")
+        .await;
+    h.finish().await;
+}

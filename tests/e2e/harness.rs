@@ -1,0 +1,250 @@
+//! The end-to-end harness: the sandbox (in this process, on a free loopback port, serving the
+//! built `dist/`), a ChromeDriver, and a headless Chromium driven over WebDriver.
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use roster_sandbox::{start, Config, RunningSandbox};
+use serde_json::json;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+use tokio::process::{Child, Command};
+
+/// Credentials of the test sandbox.
+pub const TOKEN: &str = "e2e-token";
+pub const PASSWORD: &str = "e2e-password";
+pub const DEPLOYMENT: &str = "64f1a2b3c4d5e6f708192a3b";
+
+/// How long a journey waits for something to appear before failing.
+const PATIENCE: Duration = Duration::from_secs(20);
+
+/// Screen sizes the screenshots are taken at.
+#[derive(Clone, Copy, Debug)]
+pub enum Screen {
+    /// 1366×768.
+    Desktop,
+    /// 768×1024, portrait 10-inch tablet.
+    Tablet,
+}
+
+impl Screen {
+    fn size(self) -> (u32, u32) {
+        match self {
+            Screen::Desktop => (1366, 768),
+            Screen::Tablet => (768, 1024),
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Screen::Desktop => "desktop",
+            Screen::Tablet => "tablet",
+        }
+    }
+}
+
+/// One journey's world: sandbox, driver and browser. Dropping it kills the driver.
+pub struct Harness {
+    pub sandbox: RunningSandbox,
+    pub browser: Client,
+    driver: Child,
+    profile: PathBuf,
+}
+
+fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+impl Harness {
+    /// Starts everything with `demo_users` users in a fresh in-memory sandbox.
+    pub async fn start(demo_users: u32) -> Harness {
+        let dist = repo_root().join("dist");
+        assert!(
+            dist.join("index.html").exists(),
+            "dist/ is missing: build the app first (trunk build --release), as .ci/test does"
+        );
+        let demo_users = demo_users.to_string();
+        let config = Config::from_args([
+            "--addr",
+            "127.0.0.1:0",
+            "--db",
+            ":memory:",
+            "--demo-users",
+            &demo_users,
+            "--deployment-id",
+            DEPLOYMENT,
+            "--api-token",
+            TOKEN,
+            "--api-password",
+            PASSWORD,
+            "--dist",
+            dist.to_str().unwrap(),
+        ])
+        .unwrap();
+        let sandbox = start(config).await.expect("sandbox starts");
+
+        let port = free_port();
+        let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+        let driver = Command::new(&chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {chromedriver} ({e}); .ci/setup installs it"));
+
+        let profile = std::env::temp_dir().join(format!("roster-e2e-{port}"));
+        let browser = connect_browser(port, &profile).await;
+        Harness {
+            sandbox,
+            browser,
+            driver,
+            profile,
+        }
+    }
+
+    /// The app's address.
+    pub fn app_url(&self, path: &str) -> String {
+        format!("{}{path}", self.sandbox.url())
+    }
+
+    /// How many users the sandbox holds, read from its database.
+    pub fn sandbox_user_count(&self) -> u64 {
+        self.sandbox
+            .state
+            .store
+            .lock()
+            .unwrap()
+            .user_count()
+            .unwrap()
+    }
+
+    /// Waits for an element matching `css`.
+    pub async fn find(&self, css: &str) -> Element {
+        self.browser
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no element {css}: {e}"))
+    }
+
+    /// Replaces the text of the input matching `css`.
+    pub async fn fill(&self, css: &str, text: &str) {
+        let input = self.find(css).await;
+        input.clear().await.unwrap();
+        input.send_keys(text).await.unwrap();
+    }
+
+    /// Waits until `check` of the elements matching `css` holds, returning them.
+    pub async fn wait_for_all(
+        &self,
+        css: &str,
+        what: &str,
+        check: impl Fn(&[Element]) -> bool,
+    ) -> Vec<Element> {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let found = self
+                .browser
+                .find_all(Locator::Css(css))
+                .await
+                .unwrap_or_default();
+            if check(&found) {
+                return found;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what} ({css}: {} found)",
+                found.len()
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until the element matching `css` has text containing `expected`, returning the text.
+    pub async fn wait_for_text(&self, css: &str, expected: &str) -> String {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            if let Ok(element) = self.browser.find(Locator::Css(css)).await {
+                let text = element.text().await.unwrap_or_default();
+                if text.contains(expected) {
+                    return text;
+                }
+                assert!(
+                    Instant::now() < deadline,
+                    "{css} says {text:?}, never {expected:?}"
+                );
+            } else {
+                assert!(
+                    Instant::now() < deadline,
+                    "no {css} appeared while waiting for {expected:?}"
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Saves a screenshot of the current page at `screen` size into `tests/output/`.
+    pub async fn screenshot(&self, page: &str, screen: Screen) -> PathBuf {
+        let (width, height) = screen.size();
+        self.browser.set_window_size(width, height).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        let png = self.browser.screenshot().await.unwrap();
+        let dir = repo_root().join("tests").join("output");
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(format!("{page}-{}.png", screen.name()));
+        std::fs::write(&path, png).unwrap();
+        path
+    }
+
+    /// Closes the browser, the driver and the sandbox.
+    pub async fn finish(mut self) {
+        let _ = self.browser.clone().close().await;
+        let _ = self.driver.kill().await;
+        let _ = std::fs::remove_dir_all(&self.profile);
+        self.sandbox.stop().await;
+    }
+}
+
+async fn connect_browser(port: u16, profile: &Path) -> Client {
+    let chromium = std::env::var("CHROME_BIN").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": chromium,
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-quic", "--no-first-run", "--window-size=1366,768",
+                format!("--user-data-dir={}", profile.display()),
+            ]
+        }),
+    );
+    let url = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        match ClientBuilder::new(connector)
+            .capabilities(capabilities.clone())
+            .connect(&url)
+            .await
+        {
+            Ok(client) => return client,
+            // ChromeDriver takes a moment to listen.
+            Err(err) if Instant::now() < deadline => {
+                let _ = err;
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            Err(err) => panic!("cannot start a browser session through chromedriver: {err}"),
+        }
+    }
+}

@@ -1,0 +1,6 @@
+//! End-to-end journeys: the real app in headless Chromium against the sandbox. Each journey is
+//! one test; screenshots go to `tests/output/`.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod connect;
+mod harness;
