@@ -182,11 +182,6 @@ impl Store {
             .query_row("SELECT COUNT(*) FROM users", [], |r| r.get(0))
     }
 
-    pub fn session_count(&self) -> rusqlite::Result<u64> {
-        self.conn
-            .query_row("SELECT COUNT(*) FROM sessions", [], |r| r.get(0))
-    }
-
     /// Inserts users and sessions in one transaction.
     pub fn insert(&mut self, users: &[NewUser], sessions: &[NewSession]) -> rusqlite::Result<()> {
         let tx = self.conn.transaction()?;

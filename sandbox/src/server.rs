@@ -249,11 +249,6 @@ impl RunningSandbox {
         }
         let _ = (&mut self.task).await;
     }
-
-    /// Runs until the process is interrupted.
-    pub async fn wait(self) {
-        let _ = self.task.await;
-    }
 }
 
 /// Opens the database (seeding demo data into an empty one) and starts serving.

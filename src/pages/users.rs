@@ -45,7 +45,15 @@ pub fn UsersPage() -> impl IntoView {
         }
     });
 
-    // Without a connection (or once the backend refuses it) the connect screen is the only way on.
+    // Refused credentials send the admin back to connect, saying why.
+    Effect::new(move |_| {
+        if let Some(Some(Err(err))) = users.get() {
+            if err.needs_reconnect() {
+                state.disconnect(Some(err.message()));
+            }
+        }
+    });
+    // Without a connection the connect screen is the only way on.
     Effect::new(move |_| {
         if state.connection.get().is_none() {
             navigate("/", Default::default());
@@ -66,16 +74,11 @@ pub fn UsersPage() -> impl IntoView {
             .into_any()
         }
         Some(None) => ().into_any(),
-        Some(Some(Err(err))) => {
-            if err.needs_reconnect() {
-                state.disconnect(Some(err.message()));
-            }
-            view! {
-                <ErrorNotice message=err.message() />
-                <button on:click=move |_| users.refetch()>"Try again"</button>
-            }
-            .into_any()
+        Some(Some(Err(err))) => view! {
+            <ErrorNotice message=err.message() />
+            <button on:click=move |_| users.refetch()>"Try again"</button>
         }
+        .into_any(),
         Some(Some(Ok(load))) => view! { <UsersTable load=load /> }.into_any(),
     };
 
