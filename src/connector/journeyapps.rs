@@ -4,7 +4,9 @@
 //! "unknown", an unknown state or platform is kept as sent. Only a response that is not this API
 //! at all (not JSON, no `objects` list) is an error.
 
-use super::{ApiError, Capabilities, Credentials, HttpRequest, HttpResponse, Method, Transport};
+use super::{
+    Action, ApiError, Capabilities, Credentials, HttpRequest, HttpResponse, Method, Transport,
+};
 use crate::model::{time, Session, SessionState, User};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -92,6 +94,80 @@ impl JourneyApps {
             Method::Get,
             &format!("/objects/user.json?limit={limit}&skip={skip}"),
         )
+    }
+
+    /// `GET /users/{id}`: one user with its sessions.
+    pub fn user_request(&self, user_id: &str) -> HttpRequest {
+        self.request(Method::Get, &format!("/users/{}", path_segment(user_id)))
+    }
+
+    /// Reads one user (waiting out a 429); a user that no longer exists is `NotFound`.
+    pub async fn user<T: Transport>(&self, transport: &T, user_id: &str) -> Result<User, ApiError> {
+        let response = read(transport, self.user_request(user_id), &|_| {}).await?;
+        let body: Value =
+            serde_json::from_str(&response.body).map_err(|_| ApiError::Unexpected {
+                status: response.status,
+                what: "the user is not JSON".to_string(),
+            })?;
+        match body.get("id").and_then(Value::as_str) {
+            Some(_) => Ok(parse_user(&body)),
+            None => Err(ApiError::Unexpected {
+                status: response.status,
+                what: "the answer is not a user".to_string(),
+            }),
+        }
+    }
+
+    /// The request that carries out `action`.
+    pub fn action_request(&self, action: &Action) -> HttpRequest {
+        let user_path = |user_id: &str| format!("/users/{}", path_segment(user_id));
+        let session_path = |user_id: &str, session_id: &str| {
+            format!(
+                "{}/sessions/{}",
+                user_path(user_id),
+                path_segment(session_id)
+            )
+        };
+        let (path, body) = match action {
+            Action::Lock { user_id, wipe } => (
+                format!("{}/lock", user_path(user_id)),
+                Some(serde_json::json!({ "wipe": wipe })),
+            ),
+            Action::Unlock { user_id } => (format!("{}/unlock", user_path(user_id)), None),
+            Action::WipeSession {
+                user_id,
+                session_id,
+            } => (format!("{}/wipe", session_path(user_id, session_id)), None),
+            Action::ReAuthenticateSession {
+                user_id,
+                session_id,
+            } => (
+                format!("{}/re-authenticate", session_path(user_id, session_id)),
+                None,
+            ),
+        };
+        HttpRequest {
+            json_body: body.map(|b| b.to_string()),
+            ..self.request(Method::Post, &path)
+        }
+    }
+
+    /// Carries out `action` with exactly one request: a destructive request is never retried
+    /// on its own, since a lost answer does not mean it did not run.
+    pub async fn perform<T: Transport>(
+        &self,
+        transport: &T,
+        action: &Action,
+    ) -> Result<(), ApiError> {
+        let response = transport
+            .send(self.action_request(action))
+            .await
+            .map_err(|err| ApiError::Network { detail: err.0 })?;
+        if (200..300).contains(&response.status) {
+            Ok(())
+        } else {
+            Err(error_from_response(&response))
+        }
     }
 
     /// A cheap request that proves the URL and credentials: one user.
@@ -256,6 +332,19 @@ pub fn parse_page<Item>(
         more: body.get("more").and_then(Value::as_bool).unwrap_or(false),
         objects: objects.iter().map(parse_item).collect(),
     })
+}
+
+/// Percent-encodes an id for use as one path segment (ids are opaque: they may hold `/` or `?`).
+pub fn path_segment(id: &str) -> String {
+    let mut out = String::with_capacity(id.len());
+    for byte in id.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
 }
 
 fn text(value: &Value, name: &str) -> Option<String> {

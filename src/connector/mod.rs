@@ -177,6 +177,48 @@ fn readable_kind(kind: &str) -> String {
     kind.replace('_', " ").to_lowercase().replace("api", "API")
 }
 
+/// Something an admin does to a user or one of its sessions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Sign the user out everywhere and refuse new sign-ins; with `wipe`, delete app data too.
+    Lock { user_id: String, wipe: bool },
+    /// Let a locked user sign in again.
+    Unlock { user_id: String },
+    /// Delete the app data on one device at its next connection.
+    WipeSession { user_id: String, session_id: String },
+    /// Send one device back to the login screen; its data stays.
+    ReAuthenticateSession { user_id: String, session_id: String },
+}
+
+impl Action {
+    /// True when the action deletes data for good: the console asks for a typed confirmation.
+    pub fn destroys_data(&self) -> bool {
+        matches!(
+            self,
+            Action::Lock { wipe: true, .. } | Action::WipeSession { .. }
+        )
+    }
+
+    /// What happened, for the notice after success; `who` names the user.
+    pub fn done_message(&self, who: &str) -> String {
+        match self {
+            Action::Lock { wipe: false, .. } => {
+                format!("Locked {who}: every device is signed out.")
+            }
+            Action::Lock { wipe: true, .. } => {
+                format!("Locked {who}: every device is signed out and its app data will be wiped.")
+            }
+            Action::Unlock { .. } => format!("Unlocked {who}: they can sign in again."),
+            Action::WipeSession { .. } => {
+                format!("The device of {who} will be wiped when it next connects.")
+            }
+            Action::ReAuthenticateSession { .. } => {
+                format!("The device of {who} must sign in again.")
+            }
+        }
+    }
+}
+
 /// What a backend can do; the console offers only these actions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct Capabilities {
@@ -244,6 +286,37 @@ mod tests {
         }
         .is_blank());
         assert!(!Credentials::NamedToken("t".into()).is_blank());
+    }
+
+    #[test]
+    fn only_wipes_destroy_data() {
+        let user_id = || "u".to_string();
+        let session_id = || "s".to_string();
+        assert!(Action::Lock {
+            user_id: user_id(),
+            wipe: true
+        }
+        .destroys_data());
+        assert!(Action::WipeSession {
+            user_id: user_id(),
+            session_id: session_id()
+        }
+        .destroys_data());
+        assert!(!Action::Lock {
+            user_id: user_id(),
+            wipe: false
+        }
+        .destroys_data());
+        assert!(!Action::Unlock { user_id: user_id() }.destroys_data());
+        let reauth = Action::ReAuthenticateSession {
+            user_id: user_id(),
+            session_id: session_id(),
+        };
+        assert!(!reauth.destroys_data());
+        assert_eq!(
+            reauth.done_message("Ann Lee"),
+            "The device of Ann Lee must sign in again."
+        );
     }
 
     #[test]

@@ -67,7 +67,7 @@ pub fn UsersPage() -> impl IntoView {
                 <p class="loading" role="status">{progress_text(loaded, total)}</p>
                 {move || waiting.get().map(|ms| view! {
                     <p class="notice" role="status">
-                        {format!("The backend asked us to slow down; retrying in {} s…", ms.div_ceil(1000))}
+                        {format!("The backend is busy or rate limiting; trying again in {} s…", ms.div_ceil(1000))}
                     </p>
                 })}
             }

@@ -192,6 +192,29 @@ impl Harness {
         }
     }
 
+    /// Waits until the input matching `css` holds exactly `expected`.
+    pub async fn wait_for_value(&self, css: &str, expected: &str) {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let value = self
+                .find(css)
+                .await
+                .prop("value")
+                .await
+                .ok()
+                .flatten()
+                .unwrap_or_default();
+            if value == expected {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{css} holds {value:?}, never {expected:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// Saves a screenshot of the current page at `screen` size into `tests/output/`.
     pub async fn screenshot(&self, page: &str, screen: Screen) -> PathBuf {
         let (width, height) = screen.size();

@@ -374,3 +374,111 @@ fn check_asks_for_one_user() {
         ["https://backend.example/api/v4/dep/users?limit=1&skip=0"]
     );
 }
+
+#[test]
+fn ids_are_encoded_as_one_path_segment() {
+    assert_eq!(
+        path_segment("c8c8c4f8-5013-11e7-a8c7-04017e679e01"),
+        "c8c8c4f8-5013-11e7-a8c7-04017e679e01"
+    );
+    assert_eq!(path_segment("a/b c?d"), "a%2Fb%20c%3Fd");
+    assert_eq!(path_segment("é"), "%C3%A9");
+}
+
+#[test]
+fn actions_go_to_the_documented_routes() {
+    let c = connector();
+    let base = "https://backend.example/api/v4/dep";
+    let lock = c.action_request(&Action::Lock {
+        user_id: "u1".into(),
+        wipe: true,
+    });
+    assert_eq!(
+        (lock.method, lock.url.as_str()),
+        (Method::Post, &*format!("{base}/users/u1/lock"))
+    );
+    assert_eq!(lock.json_body.as_deref(), Some(r#"{"wipe":true}"#));
+    let keep = c.action_request(&Action::Lock {
+        user_id: "u1".into(),
+        wipe: false,
+    });
+    assert_eq!(keep.json_body.as_deref(), Some(r#"{"wipe":false}"#));
+    let unlock = c.action_request(&Action::Unlock {
+        user_id: "u1".into(),
+    });
+    assert_eq!(unlock.url, format!("{base}/users/u1/unlock"));
+    let wipe = c.action_request(&Action::WipeSession {
+        user_id: "u1".into(),
+        session_id: "s/1".into(),
+    });
+    assert_eq!(wipe.url, format!("{base}/users/u1/sessions/s%2F1/wipe"));
+    let reauth = c.action_request(&Action::ReAuthenticateSession {
+        user_id: "u1".into(),
+        session_id: "s1".into(),
+    });
+    assert_eq!(
+        reauth.url,
+        format!("{base}/users/u1/sessions/s1/re-authenticate")
+    );
+    assert!([&lock, &unlock, &wipe, &reauth]
+        .iter()
+        .all(|r| r.authorization == "Bearer O:t"));
+}
+
+#[test]
+fn an_action_is_sent_once_even_when_it_fails() {
+    let action = Action::WipeSession {
+        user_id: "u1".into(),
+        session_id: "s1".into(),
+    };
+    for (status, kind) in [
+        (429, "TOO_MANY_REQUESTS"),
+        (500, "INTERNAL_SERVER_ERROR"),
+        (404, "OBJECT_NOT_FOUND"),
+    ] {
+        let transport = Scripted::new(|_: &HttpRequest, _| {
+            Ok(HttpResponse {
+                status,
+                body: error_body(kind),
+            })
+        });
+        let outcome = block_on(connector().perform(&transport, &action));
+        assert!(outcome.is_err(), "{status}");
+        assert_eq!(transport.sent.borrow().len(), 1, "{status} was retried");
+        assert!(transport.slept.borrow().is_empty());
+    }
+    let done = Scripted::new(|_: &HttpRequest, _| {
+        Ok(HttpResponse {
+            status: 204,
+            body: String::new(),
+        })
+    });
+    assert_eq!(block_on(connector().perform(&done, &action)), Ok(()));
+}
+
+#[test]
+fn reads_one_user_and_reports_one_that_is_gone() {
+    let found = Scripted::new(|_: &HttpRequest, _| Ok(ok(GET_USER)));
+    let user = block_on(connector().user(&found, "c8c8c4f8-5013-11e7-a8c7-04017e679e01")).unwrap();
+    assert_eq!(user.sessions.len(), 1);
+    assert_eq!(
+        found.urls(),
+        ["https://backend.example/api/v4/dep/users/c8c8c4f8-5013-11e7-a8c7-04017e679e01"]
+    );
+
+    let gone = Scripted::new(|_: &HttpRequest, _| {
+        Ok(HttpResponse {
+            status: 404,
+            body: error_body("OBJECT_NOT_FOUND"),
+        })
+    });
+    assert!(matches!(
+        block_on(connector().user(&gone, "x")),
+        Err(ApiError::NotFound { .. })
+    ));
+    let odd = Scripted::new(|_: &HttpRequest, _| Ok(ok("[1, 2]")));
+    assert!(matches!(
+        block_on(connector().user(&odd, "x")),
+        Err(ApiError::Unexpected { .. })
+    ));
+}
