@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::hooks::use_navigate;
 use leptos_router::path;
-use pages::{ConnectPage, NotFoundPage, UsersPage};
+use pages::{ConnectPage, NotFoundPage, UserPage, UsersPage};
 use state::AppState;
 
 /// The whole console: the top bar and the routes.
@@ -29,6 +29,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=ConnectPage />
                     <Route path=path!("/users") view=UsersPage />
+                    <Route path=path!("/users/:id") view=UserPage />
                 </Routes>
             </main>
         </Router>

@@ -5,6 +5,7 @@ use crate::connector::journeyapps::JourneyApps;
 use crate::connector::Credentials;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 const STORAGE_KEY: &str = "roster.connection";
 
@@ -27,6 +28,8 @@ pub struct AppState {
     pub connection: RwSignal<Option<Connection>>,
     /// Why the admin was sent back to the connect screen, if they were.
     pub notice: RwSignal<Option<String>>,
+    /// Display names by user id, as last loaded with the users list.
+    pub display_names: RwSignal<HashMap<String, String>>,
 }
 
 impl AppState {
@@ -35,6 +38,7 @@ impl AppState {
         AppState {
             connection: RwSignal::new(load()),
             notice: RwSignal::new(None),
+            display_names: RwSignal::new(HashMap::new()),
         }
     }
 

@@ -16,6 +16,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use base64::Engine;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::oneshot;
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -38,6 +39,7 @@ pub struct AppState {
     pub bucket: TokenBucket,
     faults: Mutex<Option<(FaultKind, u32)>>,
     token_rng: Mutex<Rng>,
+    api_requests: AtomicU64,
 }
 
 impl AppState {
@@ -53,6 +55,7 @@ impl AppState {
             clock: Clock::default(),
             faults: Mutex::new(None),
             token_rng: Mutex::new(Rng::new(seed)),
+            api_requests: AtomicU64::new(0),
         }
     }
 
@@ -109,6 +112,11 @@ impl AppState {
         (rng.uuid(), rng.device_id())
     }
 
+    /// How many authenticated API requests have arrived (tests and benchmarks count with it).
+    pub fn api_requests(&self) -> u64 {
+        self.api_requests.load(Ordering::Relaxed)
+    }
+
     /// Makes the next `count` API requests fail with `kind`.
     pub fn inject_fault(&self, kind: FaultKind, count: u32) {
         *self.faults.lock().unwrap_or_else(|p| p.into_inner()) =
@@ -158,6 +166,7 @@ async fn api_gate(State(state): State<Arc<AppState>>, request: Request, next: Ne
         )
         .into_response();
     }
+    state.api_requests.fetch_add(1, Ordering::Relaxed);
     match state.take_fault() {
         Some(FaultKind::Error(kind)) => {
             ApiError::new(kind, "Injected by the sandbox for testing").into_response()

@@ -584,6 +584,11 @@ async fn the_rate_limit_is_a_token_bucket() {
         assert_eq!(sb.get("/users?limit=1").await.status, StatusCode::OK);
     }
     assert_error(&sb.get("/users?limit=1").await, 429, "TOO_MANY_REQUESTS");
+    assert_eq!(
+        sb.server.state.api_requests(),
+        3,
+        "refused requests are not counted as served"
+    );
     tokio::time::sleep(std::time::Duration::from_millis(600)).await;
     assert_eq!(sb.get("/users?limit=1").await.status, StatusCode::OK);
 }

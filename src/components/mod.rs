@@ -1,5 +1,9 @@
 //! Small pieces shared by the pages.
 
+mod action_dialogs;
 mod error_notice;
+mod modal;
 
+pub use action_dialogs::{LockDialog, ReAuthenticateDialog, WipeSessionDialog};
 pub use error_notice::ErrorNotice;
+pub use modal::Modal;

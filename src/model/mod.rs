@@ -64,6 +64,18 @@ impl User {
             .unwrap_or(&self.id)
     }
 
+    /// Whether `typed` confirms a destructive action on this user: the id, or the display name
+    /// (ignoring case and surrounding spaces).
+    pub fn confirms(&self, typed: &str) -> bool {
+        let typed = typed.trim();
+        !typed.is_empty()
+            && (typed == self.id
+                || self
+                    .display_name
+                    .as_deref()
+                    .is_some_and(|name| name.trim().to_lowercase() == typed.to_lowercase()))
+    }
+
     /// The distinct platforms of this user's sessions, sorted.
     pub fn platforms(&self) -> Vec<&str> {
         let mut platforms: Vec<&str> = self
@@ -170,6 +182,26 @@ mod tests {
         assert_eq!(user.label(), "u-1");
         user.display_name = Some("Ann Lee".into());
         assert_eq!(user.label(), "Ann Lee");
+    }
+
+    #[test]
+    fn typed_confirmation_accepts_the_id_or_the_name_only() {
+        let user = User {
+            id: "c8c8c4f8".into(),
+            display_name: Some("Ann Lee".into()),
+            ..User::default()
+        };
+        assert!(user.confirms("c8c8c4f8"));
+        assert!(user.confirms("  ann lee "));
+        assert!(!user.confirms("C8C8C4F8"), "ids are exact");
+        assert!(!user.confirms("Ann"));
+        assert!(!user.confirms(""));
+        let nameless = User {
+            id: "u1".into(),
+            ..User::default()
+        };
+        assert!(!nameless.confirms(" "));
+        assert!(nameless.confirms("u1"));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The users of the connected backend, all loaded, in one table.
 
 use crate::components::ErrorNotice;
-use crate::connector::journeyapps::{LoadEvent, UsersLoad};
+use crate::connector::journeyapps::{path_segment, LoadEvent, UsersLoad};
 use crate::model::{time, User};
 use crate::state::AppState;
 use crate::transport::BrowserTransport;
@@ -45,13 +45,17 @@ pub fn UsersPage() -> impl IntoView {
         }
     });
 
-    // Refused credentials send the admin back to connect, saying why.
-    Effect::new(move |_| {
-        if let Some(Some(Err(err))) = users.get() {
-            if err.needs_reconnect() {
-                state.disconnect(Some(err.message()));
-            }
-        }
+    Effect::new(move |_| match users.get() {
+        // Refused credentials send the admin back to connect, saying why.
+        Some(Some(Err(err))) if err.needs_reconnect() => state.disconnect(Some(err.message())),
+        // Names are remembered for the user pages, which load one user without its name.
+        Some(Some(Ok(load))) => state.display_names.set(
+            load.users
+                .iter()
+                .filter_map(|u| Some((u.id.clone(), u.display_name.clone()?)))
+                .collect(),
+        ),
+        _ => {}
     });
     // Without a connection the connect screen is the only way on.
     Effect::new(move |_| {
@@ -130,7 +134,9 @@ fn UserRow(user: User, now: chrono::DateTime<chrono::Utc>) -> impl IntoView {
     let status = user.status();
     view! {
         <tr>
-            <td>{user.label().to_string()}</td>
+            <td>
+                <a href=format!("/users/{}", path_segment(&user.id))>{user.label().to_string()}</a>
+            </td>
             <td class="mono">{user.id.clone()}</td>
             <td>
                 <span class=format!("badge {}", status.css_class())>{status.label()}</span>

@@ -1,0 +1,173 @@
+//! The confirmations in front of each user and session action, in proportion to its risk:
+//! a plain confirmation to sign devices out, a typed one (the user's id or name) to wipe data.
+
+use super::Modal;
+use crate::model::{Session, User};
+use leptos::prelude::*;
+
+/// The text field where the admin types the user's id or name before a wipe.
+#[component]
+fn TypedConfirmation(user: User, typed: RwSignal<String>) -> impl IntoView {
+    view! {
+        <label for="confirm-typed">
+            "Type the user id "
+            <code>{user.id.clone()}</code>
+            {user.display_name.clone().map(|name| format!(" or the name “{name}”"))}
+            " to confirm"
+        </label>
+        <input
+            id="confirm-typed"
+            autocomplete="off"
+            spellcheck="false"
+            prop:value=move || typed.get()
+            on:input=move |ev| typed.set(event_target_value(&ev))
+        />
+    }
+}
+
+/// The Cancel and confirm buttons of every dialog.
+#[component]
+fn DialogButtons(
+    #[prop(into)] confirm_label: Signal<String>,
+    #[prop(into)] enabled: Signal<bool>,
+    danger: bool,
+    #[prop(into)] on_confirm: Callback<()>,
+    #[prop(into)] on_close: Callback<()>,
+) -> impl IntoView {
+    view! {
+        <div class="dialog-buttons">
+            <button type="button" on:click=move |_| on_close.run(())>"Cancel"</button>
+            <button
+                type="button"
+                class=if danger { "danger confirm" } else { "primary confirm" }
+                prop:disabled=move || !enabled.get()
+                on:click=move |_| on_confirm.run(())
+            >
+                {move || confirm_label.get()}
+            </button>
+        </div>
+    }
+}
+
+/// Lock a user, optionally wiping app data on every device (then typed confirmation).
+#[component]
+pub fn LockDialog(
+    user: User,
+    #[prop(into)] busy: Signal<bool>,
+    /// Called with `wipe`.
+    #[prop(into)]
+    on_confirm: Callback<bool>,
+    #[prop(into)] on_close: Callback<()>,
+) -> impl IntoView {
+    let wipe = RwSignal::new(false);
+    let typed = RwSignal::new(String::new());
+    let confirmed = {
+        let user = user.clone();
+        Signal::derive(move || !busy.get() && (!wipe.get() || user.confirms(&typed.get())))
+    };
+    let devices = user.sessions.len();
+    let typed_user = user.clone();
+    view! {
+        <Modal title=format!("Lock {}", user.label()) on_close=on_close>
+            <p>
+                {format!(
+                    "{} will be signed out on all {devices} device(s) and cannot sign in until unlocked.",
+                    user.label(),
+                )}
+            </p>
+            <label class="check">
+                <input
+                    type="checkbox"
+                    id="lock-wipe"
+                    prop:checked=move || wipe.get()
+                    on:change=move |ev| wipe.set(event_target_checked(&ev))
+                />
+                "Also wipe app data on all devices"
+            </label>
+            <Show when=move || wipe.get()>
+                <p class="warning">
+                    "Wiping permanently deletes the app's data on every device, including anything "
+                    "not yet uploaded. This cannot be undone."
+                </p>
+                <TypedConfirmation user=typed_user.clone() typed=typed />
+            </Show>
+            <DialogButtons
+                confirm_label=Signal::derive(move || {
+                    if wipe.get() { "Lock and wipe".to_string() } else { "Lock".to_string() }
+                })
+                enabled=confirmed
+                danger=true
+                on_confirm=move |_| on_confirm.run(wipe.get_untracked())
+                on_close=on_close
+            />
+        </Modal>
+    }
+}
+
+/// Wipe one device: typed confirmation, says it cannot be undone.
+#[component]
+pub fn WipeSessionDialog(
+    user: User,
+    session: Session,
+    #[prop(into)] busy: Signal<bool>,
+    #[prop(into)] on_confirm: Callback<()>,
+    #[prop(into)] on_close: Callback<()>,
+) -> impl IntoView {
+    let typed = RwSignal::new(String::new());
+    let device = session
+        .label
+        .clone()
+        .unwrap_or_else(|| "this device".into());
+    let confirmed = {
+        let user = user.clone();
+        Signal::derive(move || !busy.get() && user.confirms(&typed.get()))
+    };
+    view! {
+        <Modal title=format!("Wipe {device}") on_close=on_close>
+            <p class="warning">
+                {format!(
+                    "This permanently deletes all app data on {device} of {}, including anything not \
+                     yet uploaded, when it next connects. This cannot be undone.",
+                    user.label(),
+                )}
+            </p>
+            <TypedConfirmation user=user.clone() typed=typed />
+            <DialogButtons
+                confirm_label="Wipe device".to_string()
+                enabled=confirmed
+                danger=true
+                on_confirm=on_confirm
+                on_close=on_close
+            />
+        </Modal>
+    }
+}
+
+/// Send one device back to the login screen; nothing is deleted, so a plain confirmation.
+#[component]
+pub fn ReAuthenticateDialog(
+    user: User,
+    session: Session,
+    #[prop(into)] busy: Signal<bool>,
+    #[prop(into)] on_confirm: Callback<()>,
+    #[prop(into)] on_close: Callback<()>,
+) -> impl IntoView {
+    let device = session.label.unwrap_or_else(|| "this device".into());
+    view! {
+        <Modal title=format!("Re-authenticate {device}") on_close=on_close>
+            <p>
+                {format!(
+                    "{} must sign in again on {device}. No data is deleted.",
+                    user.label(),
+                )}
+            </p>
+            <DialogButtons
+                confirm_label="Re-authenticate".to_string()
+                enabled=Signal::derive(move || !busy.get())
+                danger=false
+                on_confirm=on_confirm
+                on_close=on_close
+            />
+        </Modal>
+    }
+}

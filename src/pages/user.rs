@@ -1,0 +1,277 @@
+//! `/users/{id}`: one user, its sessions, and the actions on them.
+
+use crate::components::{ErrorNotice, LockDialog, ReAuthenticateDialog, WipeSessionDialog};
+use crate::connector::{Action, ApiError};
+use crate::model::{time, Session, SessionState, User};
+use crate::state::AppState;
+use crate::transport::BrowserTransport;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_params_map;
+
+/// Which confirmation is open.
+#[derive(Clone, Debug, PartialEq)]
+enum Dialog {
+    Lock,
+    Wipe(Session),
+    ReAuthenticate(Session),
+}
+
+/// The outcome of the last action, shown above the sessions.
+#[derive(Clone, Debug, PartialEq)]
+enum Outcome {
+    Done(String),
+    Failed(String),
+}
+
+/// One user's page: header, actions, sessions.
+#[component]
+pub fn UserPage() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let params = use_params_map();
+    let user_id = move || params.read().get("id").unwrap_or_default();
+    let busy = RwSignal::new(false);
+    let outcome = RwSignal::new(None::<Outcome>);
+    let dialog = RwSignal::new(None::<Dialog>);
+
+    let user = LocalResource::new(move || {
+        let (id, connection) = (user_id(), state.connection.get());
+        async move {
+            let mut user = connection?.connector().user(&BrowserTransport, &id).await;
+            if let Ok(user) = &mut user {
+                user.display_name = state
+                    .display_names
+                    .with_untracked(|n| n.get(&user.id).cloned());
+            }
+            Some(user)
+        }
+    });
+
+    // Sends one action; `busy` is set before anything is sent, so a second click sends nothing.
+    let run = move |action: Action, who: String| {
+        if busy.get_untracked() {
+            return;
+        }
+        let Some(connection) = state.connection.get_untracked() else {
+            return;
+        };
+        busy.set(true);
+        spawn_local(async move {
+            let result = connection
+                .connector()
+                .perform(&BrowserTransport, &action)
+                .await;
+            dialog.set(None);
+            busy.set(false);
+            outcome.set(Some(match result {
+                Ok(()) => Outcome::Done(action.done_message(&who)),
+                Err(err) => {
+                    if err.needs_reconnect() {
+                        state.disconnect(Some(err.message()));
+                    }
+                    Outcome::Failed(err.message())
+                }
+            }));
+            // Whatever happened, show what the server now says.
+            user.refetch();
+        });
+    };
+
+    let body = move || match user.get() {
+        None => view! { <p class="loading" role="status">"Loading the user…"</p> }.into_any(),
+        Some(None) => ().into_any(),
+        Some(Some(Err(ApiError::NotFound { .. }))) => view! {
+            <ErrorNotice message="This user no longer exists." />
+            <p><a href="/users">"Back to the users"</a></p>
+        }
+        .into_any(),
+        Some(Some(Err(err))) => view! {
+            <ErrorNotice message=err.message() />
+            <button on:click=move |_| user.refetch()>"Try again"</button>
+        }
+        .into_any(),
+        Some(Some(Ok(found))) => view! {
+            <UserDetails user=found busy=busy dialog=dialog run=run />
+        }
+        .into_any(),
+    };
+
+    view! {
+        <section class="page">
+            <p class="crumbs"><a href="/users">"Users"</a></p>
+            {move || outcome.get().map(|o| match o {
+                Outcome::Done(message) => view! { <p class="notice ok" role="status">{message}</p> }.into_any(),
+                Outcome::Failed(message) => view! { <ErrorNotice message=message /> }.into_any(),
+            })}
+            {body}
+        </section>
+    }
+}
+
+/// Header, actions, sessions table and the open dialog, for a loaded user.
+#[component]
+fn UserDetails(
+    user: User,
+    busy: RwSignal<bool>,
+    dialog: RwSignal<Option<Dialog>>,
+    run: impl Fn(Action, String) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let status = user.status();
+    let who = user.label().to_string();
+    let (id, locked) = (user.id.clone(), user.locked);
+    let close = move |_| dialog.set(None);
+    let open_dialog = {
+        let user = user.clone();
+        move || {
+            let user = user.clone();
+            let who = who.clone();
+            dialog.get().map(move |open| {
+                let user_id = user.id.clone();
+                match open {
+                    Dialog::Lock => {
+                        let who = who.clone();
+                        view! {
+                            <LockDialog
+                                user=user.clone()
+                                busy=busy
+                                on_confirm=move |wipe| run(Action::Lock { user_id: user_id.clone(), wipe }, who.clone())
+                                on_close=close
+                            />
+                        }
+                        .into_any()
+                    }
+                    Dialog::Wipe(session) => {
+                        let action = Action::WipeSession { user_id, session_id: session.id.clone() };
+                        view! {
+                            <WipeSessionDialog
+                                user=user.clone()
+                                session=session
+                                busy=busy
+                                on_confirm=move |_| run(action.clone(), who.clone())
+                                on_close=close
+                            />
+                        }
+                        .into_any()
+                    }
+                    Dialog::ReAuthenticate(session) => {
+                        let action = Action::ReAuthenticateSession { user_id, session_id: session.id.clone() };
+                        view! {
+                            <ReAuthenticateDialog
+                                user=user.clone()
+                                session=session
+                                busy=busy
+                                on_confirm=move |_| run(action.clone(), who.clone())
+                                on_close=close
+                            />
+                        }
+                        .into_any()
+                    }
+                }
+            })
+        }
+    };
+    let unlock_who = user.label().to_string();
+    let unlock_id = id.clone();
+    view! {
+        <header class="user-header">
+            <h1>{user.label().to_string()}</h1>
+            <p class="mono">{id.clone()}</p>
+            <span class=format!("badge {}", status.css_class())>{status.label()}</span>
+        </header>
+        <div class="actions">
+            <button
+                class="danger"
+                id="lock"
+                prop:disabled=move || busy.get() || locked
+                on:click=move |_| dialog.set(Some(Dialog::Lock))
+            >
+                "Lock…"
+            </button>
+            <button
+                id="unlock"
+                prop:disabled=move || busy.get() || !locked
+                on:click=move |_| run(Action::Unlock { user_id: unlock_id.clone() }, unlock_who.clone())
+            >
+                "Unlock"
+            </button>
+        </div>
+        <SessionsTable sessions=user.sessions.clone() busy=busy dialog=dialog />
+        {open_dialog}
+    }
+}
+
+/// Every session of the user with its per-device actions.
+#[component]
+fn SessionsTable(
+    sessions: Vec<Session>,
+    busy: RwSignal<bool>,
+    dialog: RwSignal<Option<Dialog>>,
+) -> impl IntoView {
+    let now = chrono::Utc::now();
+    let count = sessions.len();
+    let when =
+        move |at| view! { <td title=time::exact_local_and_utc(at)>{time::relative(at, now)}</td> };
+    let rows = sessions
+        .into_iter()
+        .map(|session| {
+            let (wipe_target, reauth_target) = (session.clone(), session.clone());
+            let already_reset = session.state == SessionState::Reset;
+            let signed_out = matches!(session.state, SessionState::Locked | SessionState::Reset);
+            view! {
+                <tr data-session=session.id.clone()>
+                    <td class="state">{session.state.label().to_string()}</td>
+                    <td>{session.label.clone().unwrap_or_default()}</td>
+                    <td class="row-actions">
+                        <button
+                            class="reauthenticate"
+                            prop:disabled=move || busy.get() || signed_out
+                            on:click=move |_| dialog.set(Some(Dialog::ReAuthenticate(reauth_target.clone())))
+                        >
+                            "Re-authenticate…"
+                        </button>
+                        <button
+                            class="danger wipe"
+                            prop:disabled=move || busy.get() || already_reset
+                            on:click=move |_| dialog.set(Some(Dialog::Wipe(wipe_target.clone())))
+                        >
+                            "Wipe…"
+                        </button>
+                    </td>
+                    <td>{session.platform.clone().unwrap_or_default()}</td>
+                    <td>{session.container_version.clone().unwrap_or_default()}</td>
+                    <td>{session.runtime_version.clone().unwrap_or_default()}</td>
+                    <td class="mono">{session.device_id.clone().unwrap_or_default()}</td>
+                    {when(session.created_at)}
+                    {when(session.last_authenticated_at)}
+                    {when(session.last_connected_at)}
+                    {when(session.signed_out_at)}
+                    {when(session.last_full_sync)}
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-wrap">
+            <table class="sessions">
+                <caption>{format!("{count} sessions")}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"State"</th>
+                        <th scope="col">"Device"</th>
+                        <th scope="col">"Actions"</th>
+                        <th scope="col">"Platform"</th>
+                        <th scope="col">"Container"</th>
+                        <th scope="col">"Runtime"</th>
+                        <th scope="col">"Device id"</th>
+                        <th scope="col">"Created"</th>
+                        <th scope="col">"Last authenticated"</th>
+                        <th scope="col">"Last connected"</th>
+                        <th scope="col">"Signed out"</th>
+                        <th scope="col">"Last full sync"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+}
