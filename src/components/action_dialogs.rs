@@ -2,6 +2,7 @@
 //! a plain confirmation to sign devices out, a typed one (the user's id or name) to wipe data.
 
 use super::Modal;
+use crate::connector::Action;
 use crate::model::{Session, User};
 use leptos::prelude::*;
 
@@ -104,67 +105,50 @@ pub fn LockDialog(
     }
 }
 
-/// Wipe one device: typed confirmation, says it cannot be undone.
+/// Confirms an action on one device: a wipe needs the typed confirmation and says it cannot be
+/// undone; a re-authentication deletes nothing, so a plain confirmation does.
 #[component]
-pub fn WipeSessionDialog(
+pub fn SessionActionDialog(
     user: User,
     session: Session,
-    #[prop(into)] busy: Signal<bool>,
-    #[prop(into)] on_confirm: Callback<()>,
-    #[prop(into)] on_close: Callback<()>,
-) -> impl IntoView {
-    let typed = RwSignal::new(String::new());
-    let device = session
-        .label
-        .clone()
-        .unwrap_or_else(|| "this device".into());
-    let confirmed = {
-        let user = user.clone();
-        Signal::derive(move || !busy.get() && user.confirms(&typed.get()))
-    };
-    view! {
-        <Modal title=format!("Wipe {device}") on_close=on_close>
-            <p class="warning">
-                {format!(
-                    "This permanently deletes all app data on {device} of {}, including anything not \
-                     yet uploaded, when it next connects. This cannot be undone.",
-                    user.label(),
-                )}
-            </p>
-            <TypedConfirmation user=user.clone() typed=typed />
-            <DialogButtons
-                confirm_label="Wipe device".to_string()
-                enabled=confirmed
-                danger=true
-                on_confirm=on_confirm
-                on_close=on_close
-            />
-        </Modal>
-    }
-}
-
-/// Send one device back to the login screen; nothing is deleted, so a plain confirmation.
-#[component]
-pub fn ReAuthenticateDialog(
-    user: User,
-    session: Session,
+    /// `WipeSession` or `ReAuthenticateSession` on this session.
+    action: Action,
     #[prop(into)] busy: Signal<bool>,
     #[prop(into)] on_confirm: Callback<()>,
     #[prop(into)] on_close: Callback<()>,
 ) -> impl IntoView {
     let device = session.label.unwrap_or_else(|| "this device".into());
+    let who = user.label().to_string();
+    let typed = RwSignal::new(String::new());
+    let needs_typing = action.destroys_data();
+    let (title, explanation, confirm_label) = if needs_typing {
+        (
+            format!("Wipe {device}"),
+            format!(
+                "This permanently deletes all app data on {device} of {who}, including anything \
+                 not yet uploaded, when it next connects. This cannot be undone."
+            ),
+            "Wipe device",
+        )
+    } else {
+        (
+            format!("Re-authenticate {device}"),
+            format!("{who} must sign in again on {device}. No data is deleted."),
+            "Re-authenticate",
+        )
+    };
+    let confirmed = {
+        let user = user.clone();
+        Signal::derive(move || !busy.get() && (!needs_typing || user.confirms(&typed.get())))
+    };
     view! {
-        <Modal title=format!("Re-authenticate {device}") on_close=on_close>
-            <p>
-                {format!(
-                    "{} must sign in again on {device}. No data is deleted.",
-                    user.label(),
-                )}
-            </p>
+        <Modal title=title on_close=on_close>
+            <p class:warning=needs_typing>{explanation}</p>
+            {needs_typing.then(|| view! { <TypedConfirmation user=user.clone() typed=typed /> })}
             <DialogButtons
-                confirm_label="Re-authenticate".to_string()
-                enabled=Signal::derive(move || !busy.get())
-                danger=false
+                confirm_label=confirm_label.to_string()
+                enabled=confirmed
+                danger=needs_typing
                 on_confirm=on_confirm
                 on_close=on_close
             />

@@ -4,6 +4,6 @@ mod action_dialogs;
 mod error_notice;
 mod modal;
 
-pub use action_dialogs::{LockDialog, ReAuthenticateDialog, WipeSessionDialog};
+pub use action_dialogs::{LockDialog, SessionActionDialog};
 pub use error_notice::ErrorNotice;
 pub use modal::Modal;

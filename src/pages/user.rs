@@ -1,6 +1,6 @@
 //! `/users/{id}`: one user, its sessions, and the actions on them.
 
-use crate::components::{ErrorNotice, LockDialog, ReAuthenticateDialog, WipeSessionDialog};
+use crate::components::{ErrorNotice, LockDialog, SessionActionDialog};
 use crate::connector::{Action, ApiError};
 use crate::model::{time, Session, SessionState, User};
 use crate::state::AppState;
@@ -13,8 +13,8 @@ use leptos_router::hooks::use_params_map;
 #[derive(Clone, Debug, PartialEq)]
 enum Dialog {
     Lock,
-    Wipe(Session),
-    ReAuthenticate(Session),
+    /// An action on this session, confirmed in proportion to its risk.
+    Session(Box<Session>, Action),
 }
 
 /// The outcome of the last action, shown above the sessions.
@@ -126,10 +126,9 @@ fn UserDetails(
             let user = user.clone();
             let who = who.clone();
             dialog.get().map(move |open| {
-                let user_id = user.id.clone();
                 match open {
                     Dialog::Lock => {
-                        let who = who.clone();
+                        let (who, user_id) = (who.clone(), user.id.clone());
                         view! {
                             <LockDialog
                                 user=user.clone()
@@ -140,32 +139,17 @@ fn UserDetails(
                         }
                         .into_any()
                     }
-                    Dialog::Wipe(session) => {
-                        let action = Action::WipeSession { user_id, session_id: session.id.clone() };
-                        view! {
-                            <WipeSessionDialog
-                                user=user.clone()
-                                session=session
-                                busy=busy
-                                on_confirm=move |_| run(action.clone(), who.clone())
-                                on_close=close
-                            />
-                        }
-                        .into_any()
+                    Dialog::Session(session, action) => view! {
+                        <SessionActionDialog
+                            user=user.clone()
+                            session=*session
+                            action=action.clone()
+                            busy=busy
+                            on_confirm=move |_| run(action.clone(), who.clone())
+                            on_close=close
+                        />
                     }
-                    Dialog::ReAuthenticate(session) => {
-                        let action = Action::ReAuthenticateSession { user_id, session_id: session.id.clone() };
-                        view! {
-                            <ReAuthenticateDialog
-                                user=user.clone()
-                                session=session
-                                busy=busy
-                                on_confirm=move |_| run(action.clone(), who.clone())
-                                on_close=close
-                            />
-                        }
-                        .into_any()
-                    }
+                    .into_any(),
                 }
             })
         }
@@ -195,7 +179,7 @@ fn UserDetails(
                 "Unlock"
             </button>
         </div>
-        <SessionsTable sessions=user.sessions.clone() busy=busy dialog=dialog />
+        <SessionsTable user_id=id.clone() sessions=user.sessions.clone() busy=busy dialog=dialog />
         {open_dialog}
     }
 }
@@ -203,6 +187,7 @@ fn UserDetails(
 /// Every session of the user with its per-device actions.
 #[component]
 fn SessionsTable(
+    user_id: String,
     sessions: Vec<Session>,
     busy: RwSignal<bool>,
     dialog: RwSignal<Option<Dialog>>,
@@ -214,7 +199,23 @@ fn SessionsTable(
     let rows = sessions
         .into_iter()
         .map(|session| {
-            let (wipe_target, reauth_target) = (session.clone(), session.clone());
+            let on = |action: Action| {
+                let session = session.clone();
+                move |_| {
+                    dialog.set(Some(Dialog::Session(
+                        Box::new(session.clone()),
+                        action.clone(),
+                    )))
+                }
+            };
+            let reauthenticate = on(Action::ReAuthenticateSession {
+                user_id: user_id.clone(),
+                session_id: session.id.clone(),
+            });
+            let wipe = on(Action::WipeSession {
+                user_id: user_id.clone(),
+                session_id: session.id.clone(),
+            });
             let already_reset = session.state == SessionState::Reset;
             let signed_out = matches!(session.state, SessionState::Locked | SessionState::Reset);
             view! {
@@ -225,14 +226,14 @@ fn SessionsTable(
                         <button
                             class="reauthenticate"
                             prop:disabled=move || busy.get() || signed_out
-                            on:click=move |_| dialog.set(Some(Dialog::ReAuthenticate(reauth_target.clone())))
+                            on:click=reauthenticate
                         >
                             "Re-authenticate…"
                         </button>
                         <button
                             class="danger wipe"
                             prop:disabled=move || busy.get() || already_reset
-                            on:click=move |_| dialog.set(Some(Dialog::Wipe(wipe_target.clone())))
+                            on:click=wipe
                         >
                             "Wipe…"
                         </button>

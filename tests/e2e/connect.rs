@@ -36,15 +36,15 @@ async fn connect_with_the_demo_token_lists_every_user() {
         .text()
         .await
         .unwrap();
-    let names = h
+    let first_user = h
         .sandbox
         .state
         .store
         .lock()
         .unwrap()
-        .list_user_objects(0, 1)
+        .list_users(0, 1)
         .unwrap();
-    assert_eq!(first_id, names.objects[0].id);
+    assert_eq!(first_id, first_user.objects[0].id);
     let first_name = rows[0]
         .find(fantoccini::Locator::Css("td"))
         .await
@@ -52,7 +52,7 @@ async fn connect_with_the_demo_token_lists_every_user() {
         .text()
         .await
         .unwrap();
-    assert_eq!(Some(first_name), names.objects[0].display.clone());
+    assert_eq!(Some(first_name), h.display_name(&first_id));
     h.screenshot("users", Screen::Desktop).await;
     h.screenshot("users", Screen::Tablet).await;
     h.finish().await;

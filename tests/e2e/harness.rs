@@ -126,6 +126,16 @@ impl Harness {
             .unwrap()
     }
 
+    /// The display name the sandbox's data model gives a user.
+    pub fn display_name(&self, user_id: &str) -> Option<String> {
+        let store = self.sandbox.state.store.lock().unwrap();
+        let names = store.list_user_objects(0, 1000).unwrap().objects;
+        names
+            .into_iter()
+            .find(|o| o.id == user_id)
+            .and_then(|o| o.display)
+    }
+
     /// Waits for an element matching `css`.
     pub async fn find(&self, css: &str) -> Element {
         self.browser

@@ -30,23 +30,6 @@ fn sandbox_user(h: &Harness, id: &str) -> User {
     h.sandbox.state.store.lock().unwrap().user(id).unwrap()
 }
 
-fn display_name(h: &Harness, id: &str) -> String {
-    let names = h
-        .sandbox
-        .state
-        .store
-        .lock()
-        .unwrap()
-        .list_user_objects(0, 1000)
-        .unwrap();
-    names
-        .objects
-        .into_iter()
-        .find(|o| o.id == id)
-        .and_then(|o| o.display)
-        .unwrap()
-}
-
 fn enrolled(user: &User) -> usize {
     user.sessions
         .iter()
@@ -84,7 +67,7 @@ async fn lock_with_wipe_then_unlock() {
     let id = before.id.clone();
     connect(&h).await;
     open_user(&h, &id).await;
-    h.wait_for_text(".user-header h1", &display_name(&h, &id))
+    h.wait_for_text(".user-header h1", &h.display_name(&id).unwrap())
         .await;
     h.screenshot("user", Screen::Desktop).await;
     h.screenshot("user", Screen::Tablet).await;
@@ -172,8 +155,11 @@ async fn wipe_one_session_and_reauthenticate_another() {
         .unwrap()
         .contains("cannot be undone"));
     assert!(!confirm_enabled(&h).await);
-    h.fill("#confirm-typed", &display_name(&h, &id).to_uppercase())
-        .await;
+    h.fill(
+        "#confirm-typed",
+        &h.display_name(&id).unwrap().to_uppercase(),
+    )
+    .await;
     assert!(confirm_enabled(&h).await);
     h.find(".modal button.confirm").await.click().await.unwrap();
     h.wait_for_text(".notice.ok", "will be wiped").await;
