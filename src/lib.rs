@@ -10,6 +10,7 @@ pub mod model;
 pub mod pages;
 pub mod state;
 pub mod transport;
+pub mod url;
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};

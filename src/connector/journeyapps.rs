@@ -8,6 +8,7 @@ use super::{
     Action, ApiError, Capabilities, Credentials, HttpRequest, HttpResponse, Method, Transport,
 };
 use crate::model::{time, Session, SessionState, User};
+use crate::url::encode_component;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -98,7 +99,10 @@ impl JourneyApps {
 
     /// `GET /users/{id}`: one user with its sessions.
     pub fn user_request(&self, user_id: &str) -> HttpRequest {
-        self.request(Method::Get, &format!("/users/{}", path_segment(user_id)))
+        self.request(
+            Method::Get,
+            &format!("/users/{}", encode_component(user_id)),
+        )
     }
 
     /// Reads one user (waiting out a 429); a user that no longer exists is `NotFound`.
@@ -120,12 +124,12 @@ impl JourneyApps {
 
     /// The request that carries out `action`.
     pub fn action_request(&self, action: &Action) -> HttpRequest {
-        let user_path = |user_id: &str| format!("/users/{}", path_segment(user_id));
+        let user_path = |user_id: &str| format!("/users/{}", encode_component(user_id));
         let session_path = |user_id: &str, session_id: &str| {
             format!(
                 "{}/sessions/{}",
                 user_path(user_id),
-                path_segment(session_id)
+                encode_component(session_id)
             )
         };
         let (path, body) = match action {
@@ -332,19 +336,6 @@ pub fn parse_page<Item>(
         more: body.get("more").and_then(Value::as_bool).unwrap_or(false),
         objects: objects.iter().map(parse_item).collect(),
     })
-}
-
-/// Percent-encodes an id for use as one path segment (ids are opaque: they may hold `/` or `?`).
-pub fn path_segment(id: &str) -> String {
-    let mut out = String::with_capacity(id.len());
-    for byte in id.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
 }
 
 fn text(value: &Value, name: &str) -> Option<String> {

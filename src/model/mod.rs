@@ -1,6 +1,7 @@
 //! The domain model every connector maps into and every page shows.
 
 pub mod time;
+pub mod users_view;
 
 use chrono::{DateTime, Utc};
 

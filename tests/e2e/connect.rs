@@ -28,7 +28,7 @@ async fn connect_with_the_demo_token_lists_every_user() {
     assert_eq!(rows.len(), expected);
     h.wait_for_text("table.users caption", &format!("{expected} users"))
         .await;
-    // The first row is the sandbox's first user, named from the data model.
+    // Each row is named from the data model.
     let first_id = rows[0]
         .find(fantoccini::Locator::Css("td.mono"))
         .await
@@ -36,15 +36,21 @@ async fn connect_with_the_demo_token_lists_every_user() {
         .text()
         .await
         .unwrap();
-    let first_user = h
+    // Sorted by name by default: the first row is the sandbox user whose name sorts first.
+    let names = h
         .sandbox
         .state
         .store
         .lock()
         .unwrap()
-        .list_users(0, 1)
+        .list_user_objects(0, 1000)
         .unwrap();
-    assert_eq!(first_id, first_user.objects[0].id);
+    let first_by_name = names
+        .objects
+        .iter()
+        .min_by_key(|o| o.display.clone().unwrap_or_default().to_lowercase())
+        .unwrap();
+    assert_eq!(first_id, first_by_name.id);
     let first_name = rows[0]
         .find(fantoccini::Locator::Css("td"))
         .await
