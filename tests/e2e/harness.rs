@@ -126,6 +126,27 @@ impl Harness {
             .unwrap()
     }
 
+    /// Every user as the sandbox holds it now, in its order.
+    pub fn sandbox_users(&self) -> Vec<roster_sandbox::db::User> {
+        let store = self.sandbox.state.store.lock().unwrap();
+        store.list_users(0, 1000).unwrap().objects
+    }
+
+    /// Opens the app, waits for the preset base URL, connects with the demo token and waits for
+    /// the users table.
+    pub async fn connect_with_token(&self) {
+        self.browser.goto(&self.app_url("/")).await.unwrap();
+        self.wait_for_value("#base-url", &self.sandbox.base_url())
+            .await;
+        self.fill("#token", TOKEN).await;
+        self.find("button[type=submit]")
+            .await
+            .click()
+            .await
+            .unwrap();
+        self.find("table.users tbody tr").await;
+    }
+
     /// The display name the sandbox's data model gives a user.
     pub fn display_name(&self, user_id: &str) -> Option<String> {
         let store = self.sandbox.state.store.lock().unwrap();

@@ -1,30 +1,9 @@
 //! One user's page: lock with wipe (typed confirmation), unlock, wipe one session and
 //! re-authenticate another, each checked against the sandbox's data.
 
-use crate::harness::{Harness, Screen, TOKEN};
+use crate::harness::{Harness, Screen};
 use fantoccini::Locator;
 use roster_sandbox::db::User;
-
-/// Connects with the demo token and waits for the users table.
-async fn connect(h: &Harness) {
-    h.browser.goto(&h.app_url("/")).await.unwrap();
-    h.wait_for_value("#base-url", &h.sandbox.base_url()).await;
-    h.fill("#token", TOKEN).await;
-    h.find("button[type=submit]").await.click().await.unwrap();
-    h.find("table.users tbody tr").await;
-}
-
-/// Every user as the sandbox holds it now.
-fn sandbox_users(h: &Harness) -> Vec<User> {
-    h.sandbox
-        .state
-        .store
-        .lock()
-        .unwrap()
-        .list_users(0, 1000)
-        .unwrap()
-        .objects
-}
 
 fn sandbox_user(h: &Harness, id: &str) -> User {
     h.sandbox.state.store.lock().unwrap().user(id).unwrap()
@@ -60,12 +39,13 @@ async fn confirm_enabled(h: &Harness) -> bool {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lock_with_wipe_then_unlock() {
     let h = Harness::start(250).await;
-    let before = sandbox_users(&h)
+    let before = h
+        .sandbox_users()
         .into_iter()
         .find(|u| !u.locked && enrolled(u) >= 1 && enrolled(u) < u.sessions.len())
         .expect("a user with enrolled and other sessions");
     let id = before.id.clone();
-    connect(&h).await;
+    h.connect_with_token().await;
     open_user(&h, &id).await;
     h.wait_for_text(".user-header h1", &h.display_name(&id).unwrap())
         .await;
@@ -128,7 +108,8 @@ async fn lock_with_wipe_then_unlock() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wipe_one_session_and_reauthenticate_another() {
     let h = Harness::start(250).await;
-    let before = sandbox_users(&h)
+    let before = h
+        .sandbox_users()
         .into_iter()
         .find(|u| !u.locked && enrolled(u) >= 2)
         .expect("a user with two enrolled sessions");
@@ -138,7 +119,7 @@ async fn wipe_one_session_and_reauthenticate_another() {
         targets.next().unwrap().id.clone(),
         targets.next().unwrap().id.clone(),
     );
-    connect(&h).await;
+    h.connect_with_token().await;
     open_user(&h, &id).await;
 
     // Wipe: typed confirmation, here with the display name.

@@ -1,6 +1,6 @@
 //! The users table: filter, sort and search, and the URL reproducing the view after a reload.
 
-use crate::harness::{Harness, Screen, TOKEN};
+use crate::harness::{Harness, Screen};
 use fantoccini::Locator;
 use roster_sandbox::db::User;
 
@@ -24,25 +24,27 @@ async fn wait_for_rows(h: &Harness, count: usize) {
     .await;
 }
 
+/// Clicks the "Last connected" header and waits until the table says it is sorted that way.
+async fn sort_by_last_connected(h: &Harness, order: &str) {
+    h.find("button[data-sort=last_connected]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    h.find(&format!(
+        "th[aria-sort={order}] button[data-sort=last_connected]"
+    ))
+    .await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn filter_sort_and_search_live_in_the_url() {
     let h = Harness::start(250).await;
-    let users: Vec<User> = h
-        .sandbox
-        .state
-        .store
-        .lock()
-        .unwrap()
-        .list_users(0, 1000)
-        .unwrap()
-        .objects;
+    let users: Vec<User> = h.sandbox_users();
     let locked: Vec<&User> = users.iter().filter(|u| u.locked).collect();
     assert!(locked.len() > 2, "the demo data has locked users");
 
-    h.browser.goto(&h.app_url("/")).await.unwrap();
-    h.wait_for_value("#base-url", &h.sandbox.base_url()).await;
-    h.fill("#token", TOKEN).await;
-    h.find("button[type=submit]").await.click().await.unwrap();
+    h.connect_with_token().await;
     wait_for_rows(&h, users.len()).await;
 
     // Status filter: exactly the locked users.
@@ -59,20 +61,8 @@ async fn filter_sort_and_search_live_in_the_url() {
     .await;
 
     // Sort by last connected, newest first (two clicks).
-    h.find("button[data-sort=last_connected]")
-        .await
-        .click()
-        .await
-        .unwrap();
-    h.find("th[aria-sort=ascending] button[data-sort=last_connected]")
-        .await;
-    h.find("button[data-sort=last_connected]")
-        .await
-        .click()
-        .await
-        .unwrap();
-    h.find("th[aria-sort=descending] button[data-sort=last_connected]")
-        .await;
+    sort_by_last_connected(&h, "ascending").await;
+    sort_by_last_connected(&h, "descending").await;
     let mut newest_first: Vec<&User> = locked.clone();
     newest_first.sort_by(|a, b| b.last_connected_at.cmp(&a.last_connected_at));
     let shown = row_ids(&h).await;
