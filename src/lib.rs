@@ -3,12 +3,14 @@
 //! `main.rs` only mounts [`App`]; pages live in `pages/`, backend connectors (pure Rust, tested
 //! natively) in `connector/`, the domain model in `model/`.
 
+pub mod browser;
 pub mod components;
 pub mod config;
 pub mod connector;
 pub mod model;
 pub mod pages;
 pub mod state;
+pub mod theme;
 pub mod transport;
 pub mod url;
 
@@ -56,6 +58,7 @@ fn TopBar() -> impl IntoView {
                     }
                 })
             }}
+            <theme::ThemeToggle />
             <Show when=move || state.connection.with(Option::is_some)>
                 <button class="quiet" on:click=disconnect.clone()>"Disconnect"</button>
             </Show>

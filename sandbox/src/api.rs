@@ -236,9 +236,15 @@ fn issue_token(
             break candidate;
         }
     };
-    let host = origin.split("://").nth(1).unwrap_or(origin);
-    let url = format!("{origin}/sandbox/enroll?h={host}&k={token}&t=j");
+    let url = enrollment_url(origin, &token);
     Ok(IssuedToken { token, url })
+}
+
+/// The URL an enrollment code carries: the sandbox's own enrollment page, shaped like
+/// JourneyApps' `…/enroll?h=HOST&k=TOKEN&t=j`.
+pub fn enrollment_url(origin: &str, token: &str) -> String {
+    let host = origin.split("://").nth(1).unwrap_or(origin);
+    format!("{origin}/sandbox/enroll?h={host}&k={token}&t=j")
 }
 
 /// One validated batch operation.

@@ -273,6 +273,18 @@ impl Store {
         Ok(Page { total, objects })
     }
 
+    /// The tokens issued to `user_id` that are still pending, oldest first.
+    pub fn pending_tokens(&self, user_id: &str) -> rusqlite::Result<Vec<String>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT token FROM enrollment_tokens WHERE user_id = ?1 AND status = ?2 \
+             ORDER BY created_at, rowid",
+        )?;
+        let tokens = stmt
+            .query_map(params![user_id, TOKEN_PENDING], |r| r.get(0))?
+            .collect();
+        tokens
+    }
+
     /// Runs `work` in one transaction: committed if it returns Ok, rolled back otherwise.
     pub fn transaction<T>(
         &mut self,

@@ -8,6 +8,9 @@ pub fn Modal(
     #[prop(into)]
     title: String,
     #[prop(into)] on_close: Callback<()>,
+    /// Fills the whole screen, e.g. to show a QR code large on a tablet.
+    #[prop(optional, into)]
+    fullscreen: Signal<bool>,
     children: Children,
 ) -> impl IntoView {
     let panel = NodeRef::<html::Div>::new();
@@ -26,6 +29,7 @@ pub fn Modal(
         <div class="modal-backdrop">
             <div
                 class="modal"
+                class:fullscreen=move || fullscreen.get()
                 role="dialog"
                 aria-modal="true"
                 aria-labelledby="modal-title"

@@ -7,6 +7,7 @@
 use super::{
     Action, ApiError, Capabilities, Credentials, HttpRequest, HttpResponse, Method, Transport,
 };
+use crate::model::enrollment::EnrollmentToken;
 use crate::model::{time, Session, SessionState, User};
 use crate::url::encode_component;
 use chrono::{DateTime, Utc};
@@ -119,6 +120,31 @@ impl JourneyApps {
                 status: response.status,
                 what: "the answer is not a user".to_string(),
             }),
+        }
+    }
+
+    /// `POST /users/{id}/authentication-token`: a new enrollment token for the user.
+    pub fn enrollment_token_request(&self, user_id: &str) -> HttpRequest {
+        self.request(
+            Method::Post,
+            &format!("/users/{}/authentication-token", encode_component(user_id)),
+        )
+    }
+
+    /// Issues an enrollment token with one request (a lost answer may still have issued one).
+    pub async fn enrollment_token<T: Transport>(
+        &self,
+        transport: &T,
+        user_id: &str,
+    ) -> Result<EnrollmentToken, ApiError> {
+        let response = transport
+            .send(self.enrollment_token_request(user_id))
+            .await
+            .map_err(|err| ApiError::Network { detail: err.0 })?;
+        if (200..300).contains(&response.status) {
+            parse_enrollment_token(&response)
+        } else {
+            Err(error_from_response(&response))
         }
     }
 
@@ -336,6 +362,21 @@ pub fn parse_page<Item>(
         more: body.get("more").and_then(Value::as_bool).unwrap_or(false),
         objects: objects.iter().map(parse_item).collect(),
     })
+}
+
+/// Reads `{"token","url"}`; both must be non-empty text, or there is nothing to show.
+pub fn parse_enrollment_token(response: &HttpResponse) -> Result<EnrollmentToken, ApiError> {
+    let unexpected = || ApiError::Unexpected {
+        status: response.status,
+        what: "the answer has no enrollment token and link".to_string(),
+    };
+    let body: Value = serde_json::from_str(&response.body).map_err(|_| unexpected())?;
+    match (text(&body, "token"), text(&body, "url")) {
+        (Some(token), Some(url)) if !token.trim().is_empty() && !url.trim().is_empty() => {
+            Ok(EnrollmentToken { token, url })
+        }
+        _ => Err(unexpected()),
+    }
 }
 
 fn text(value: &Value, name: &str) -> Option<String> {

@@ -1,5 +1,6 @@
 //! The domain model every connector maps into and every page shows.
 
+pub mod enrollment;
 pub mod time;
 pub mod users_view;
 

@@ -1,6 +1,6 @@
 //! `/users/{id}`: one user, its sessions, and the actions on them.
 
-use crate::components::{ErrorNotice, LockDialog, SessionActionDialog};
+use crate::components::{EnrollmentDialog, ErrorNotice, LockDialog, SessionActionDialog};
 use crate::connector::{Action, ApiError};
 use crate::model::{time, Session, SessionState, User};
 use crate::state::AppState;
@@ -13,6 +13,8 @@ use leptos_router::hooks::use_params_map;
 #[derive(Clone, Debug, PartialEq)]
 enum Dialog {
     Lock,
+    /// A new enrollment code; closing it re-reads the user to show any device it enrolled.
+    Enroll,
     /// An action on this session, confirmed in proportion to its risk.
     Session(Box<Session>, Action),
 }
@@ -77,7 +79,8 @@ pub fn UserPage() -> impl IntoView {
         });
     };
 
-    let body = move || match user.get() {
+    let body = move || {
+        match user.get() {
         None => view! { <p class="loading" role="status">"Loading the user…"</p> }.into_any(),
         Some(None) => ().into_any(),
         Some(Some(Err(ApiError::NotFound { .. }))) => view! {
@@ -91,9 +94,10 @@ pub fn UserPage() -> impl IntoView {
         }
         .into_any(),
         Some(Some(Ok(found))) => view! {
-            <UserDetails user=found busy=busy dialog=dialog run=run />
+            <UserDetails user=found busy=busy dialog=dialog run=run refresh=move || user.refetch() />
         }
         .into_any(),
+    }
     };
 
     view! {
@@ -115,6 +119,7 @@ fn UserDetails(
     busy: RwSignal<bool>,
     dialog: RwSignal<Option<Dialog>>,
     run: impl Fn(Action, String) + Copy + Send + Sync + 'static,
+    refresh: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let status = user.status();
     let who = user.label().to_string();
@@ -139,6 +144,16 @@ fn UserDetails(
                         }
                         .into_any()
                     }
+                    Dialog::Enroll => view! {
+                        <EnrollmentDialog
+                            user=user.clone()
+                            on_close=move |_| {
+                                dialog.set(None);
+                                refresh();
+                            }
+                        />
+                    }
+                    .into_any(),
                     Dialog::Session(session, action) => view! {
                         <SessionActionDialog
                             user=user.clone()
@@ -177,6 +192,14 @@ fn UserDetails(
                 on:click=move |_| run(Action::Unlock { user_id: unlock_id.clone() }, unlock_who.clone())
             >
                 "Unlock"
+            </button>
+            <button
+                id="enroll"
+                prop:disabled=move || busy.get() || locked
+                title=locked.then_some("Unlock the user before enrolling a device")
+                on:click=move |_| dialog.set(Some(Dialog::Enroll))
+            >
+                "New enrollment token"
             </button>
         </div>
         <SessionsTable user_id=id.clone() sessions=user.sessions.clone() busy=busy dialog=dialog />

@@ -3,6 +3,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 mod connect;
+mod enrollment;
 mod harness;
 mod user;
 mod users;

@@ -8,6 +8,7 @@ use std::cell::RefCell;
 const LIST_USERS: &str = include_str!("../../../tests/fixtures/journeyapps/list_users.json");
 const GET_USER: &str = include_str!("../../../tests/fixtures/journeyapps/get_user.json");
 const GET_SESSION: &str = include_str!("../../../tests/fixtures/journeyapps/get_session.json");
+const TOKEN: &str = include_str!("../../../tests/fixtures/journeyapps/authentication_token.json");
 
 fn ok(body: &str) -> HttpResponse {
     HttpResponse {
@@ -471,4 +472,57 @@ fn reads_one_user_and_reports_one_that_is_gone() {
         block_on(connector().user(&odd, "x")),
         Err(ApiError::Unexpected { .. })
     ));
+}
+
+#[test]
+fn parses_the_documented_enrollment_token_exactly() {
+    let issued = parse_enrollment_token(&ok(TOKEN)).unwrap();
+    assert_eq!(issued.token, "12345678");
+    assert_eq!(
+        issued.url,
+        "https://embark.mobi/enroll?h=internal-testing.journeyapps.com&k=12345678&t=j"
+    );
+}
+
+#[test]
+fn an_enrollment_token_without_both_fields_is_unexpected() {
+    for body in [
+        r#"{"token":"12345678"}"#,
+        r#"{"token":"","url":"https://x"}"#,
+        r#"{"token":12345678,"url":"https://x"}"#,
+        "<html>",
+    ] {
+        assert!(
+            matches!(
+                parse_enrollment_token(&ok(body)),
+                Err(ApiError::Unexpected { .. })
+            ),
+            "{body}"
+        );
+    }
+}
+
+#[test]
+fn enrollment_token_is_one_post_and_a_locked_user_gets_the_api_error() {
+    let api = JourneyApps::new("https://x/api/v4/d/", Credentials::NamedToken("t".into()));
+    let request = api.enrollment_token_request("a b");
+    assert_eq!(request.method, Method::Post);
+    assert_eq!(
+        request.url,
+        "https://x/api/v4/d/users/a%20b/authentication-token"
+    );
+
+    let refused = HttpResponse {
+        status: 422,
+        body: r#"{"type":"INVALID_VALUE","title":"Invalid value","detail":"User u is locked"}"#
+            .into(),
+    };
+    let transport = Scripted::new(|_, _| Ok(refused.clone()));
+    let err = block_on(api.enrollment_token(&transport, "u")).unwrap_err();
+    assert!(
+        err.message().contains("User u is locked"),
+        "{}",
+        err.message()
+    );
+    assert_eq!(transport.urls().len(), 1);
 }

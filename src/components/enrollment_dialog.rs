@@ -1,0 +1,249 @@
+//! A new enrollment code for one user: the QR code, the token, copy buttons, a countdown, a
+//! full-screen mode for tablets, and "Enrolled on …" as soon as a device uses the code.
+
+use super::{ErrorNotice, Modal};
+use crate::browser;
+use crate::model::enrollment::{self, EnrollmentToken, LIFETIME_SECS};
+use crate::model::User;
+use crate::state::AppState;
+use crate::transport::BrowserTransport;
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::time::Duration;
+
+/// How often the user is re-read while the code is shown.
+const POLL_EVERY: Duration = Duration::from_secs(2);
+/// Polling goes on this long after expiry, for a device that scanned in the last seconds.
+const GRACE_SECS: i64 = 4;
+
+/// A token as received, with when it runs out by this browser's clock.
+#[derive(Clone, Debug, PartialEq)]
+struct Issued {
+    token: EnrollmentToken,
+    expires_at: DateTime<Utc>,
+    qr_svg: Option<String>,
+}
+
+/// Requests a code as it opens; "Generate new" requests another once it expires or is used.
+#[component]
+pub fn EnrollmentDialog(user: User, #[prop(into)] on_close: Callback<()>) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let user_id = StoredValue::new(user.id.clone());
+    let issued = RwSignal::new(None::<Result<Issued, String>>);
+    let requesting = RwSignal::new(false);
+    let now = RwSignal::new(Utc::now());
+    // Sessions already ENROLLED when the code was shown, and any enrolled since.
+    let known = StoredValue::new(enrollment::enrolled_ids(&user));
+    let enrolled = RwSignal::new(None::<String>);
+    let poll_error = RwSignal::new(None::<String>);
+    let poll_in_flight = StoredValue::new(false);
+    let fullscreen = RwSignal::new(false);
+
+    // The dialog may close while a request is out, so late answers use the `try_` setters.
+    let request = move || {
+        let Some(connection) = state.connection.get_untracked() else {
+            return;
+        };
+        if requesting.get_untracked() {
+            return;
+        }
+        requesting.set(true);
+        enrolled.set(None);
+        spawn_local(async move {
+            let result = connection
+                .connector()
+                .enrollment_token(&BrowserTransport, &user_id.get_value())
+                .await;
+            let result = match result {
+                Ok(token) => Ok(Issued {
+                    qr_svg: enrollment::qr_svg(&token.url),
+                    expires_at: Utc::now() + chrono::Duration::seconds(LIFETIME_SECS),
+                    token,
+                }),
+                Err(err) => {
+                    if err.needs_reconnect() {
+                        state.disconnect(Some(err.message()));
+                    }
+                    Err(err.message())
+                }
+            };
+            let _ = now.try_set(Utc::now());
+            let _ = issued.try_set(Some(result));
+            let _ = requesting.try_set(false);
+        });
+    };
+
+    let poll = move || {
+        let live = issued.with_untracked(|i| match i {
+            Some(Ok(i)) => enrollment::remaining_secs(i.expires_at, Utc::now()) > -GRACE_SECS,
+            _ => false,
+        });
+        let Some(connection) = state.connection.get_untracked() else {
+            return;
+        };
+        if !live || poll_in_flight.get_value() {
+            return;
+        }
+        poll_in_flight.set_value(true);
+        spawn_local(async move {
+            let result = connection
+                .connector()
+                .user(&BrowserTransport, &user_id.get_value())
+                .await;
+            let _ = poll_in_flight.try_set_value(false);
+            match result {
+                Ok(user) => {
+                    let _ = poll_error.try_set(None);
+                    let found = known
+                        .try_with_value(|known| enrollment::new_enrollment(known, &user).cloned())
+                        .flatten();
+                    if let Some(session) = found {
+                        let _ = known.try_update_value(|k| k.insert(session.id.clone()));
+                        let _ = enrolled.try_set(Some(enrollment::enrolled_message(&session)));
+                    }
+                }
+                Err(err) if err.needs_reconnect() => state.disconnect(Some(err.message())),
+                Err(err) => {
+                    let _ = poll_error.try_set(Some(err.message()));
+                }
+            }
+        });
+    };
+
+    request();
+    let tick = set_interval_with_handle(move || now.set(Utc::now()), Duration::from_secs(1));
+    let polling = set_interval_with_handle(poll, POLL_EVERY);
+    on_cleanup(move || {
+        for handle in [tick, polling].into_iter().flatten() {
+            handle.clear();
+        }
+    });
+
+    let body = move || {
+        match issued.get() {
+        None => view! { <p class="loading" role="status">"Requesting an enrollment code…"</p> }
+            .into_any(),
+        Some(Err(message)) => view! {
+            <ErrorNotice message=message />
+            <button type="button" prop:disabled=move || requesting.get() on:click=move |_| request()>
+                "Try again"
+            </button>
+        }
+        .into_any(),
+        Some(Ok(issued)) => view! {
+            <EnrollmentCode issued=issued now=now enrolled=enrolled requesting=requesting on_renew=request />
+        }
+        .into_any(),
+    }
+    };
+    view! {
+        <Modal title=format!("Enroll a device for {}", user.label()) on_close=on_close fullscreen=fullscreen>
+            {body}
+            {move || poll_error.get().map(|message| view! {
+                <p class="hint">{format!("Could not check for the new device: {message}")}</p>
+            })}
+            <div class="dialog-buttons">
+                <button
+                    type="button"
+                    id="fullscreen"
+                    aria-pressed=move || fullscreen.get().to_string()
+                    on:click=move |_| fullscreen.update(|f| *f = !*f)
+                >
+                    {move || if fullscreen.get() { "Exit full screen" } else { "Full screen" }}
+                </button>
+                <button type="button" class="primary" on:click=move |_| on_close.run(())>"Done"</button>
+            </div>
+        </Modal>
+    }
+}
+
+/// One issued code: QR, token, link, countdown and what happened to it.
+#[component]
+fn EnrollmentCode(
+    issued: Issued,
+    now: RwSignal<DateTime<Utc>>,
+    enrolled: RwSignal<Option<String>>,
+    requesting: RwSignal<bool>,
+    on_renew: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let expires_at = issued.expires_at;
+    let remaining = move || enrollment::remaining_secs(expires_at, now.get());
+    let expired = move || remaining() <= 0;
+    let spent = move || expired() || enrolled.with(Option::is_some);
+    let copied = RwSignal::new(String::new());
+    let copy = move |text: String, what: &'static str| {
+        move |_| {
+            let text = text.clone();
+            spawn_local(async move {
+                let said = match browser::copy_text(&text).await {
+                    Ok(()) => format!("{what} copied."),
+                    Err(()) => format!(
+                        "Could not copy the {}; select it and copy it by hand.",
+                        what.to_lowercase()
+                    ),
+                };
+                let _ = copied.try_set(said);
+            });
+        }
+    };
+    let url = issued.token.url.clone();
+    let link = if enrollment::linkable(&url, &browser::own_origin()) {
+        view! { <a href=url.clone() target="_blank" rel="noopener noreferrer">{url.clone()}</a> }
+            .into_any()
+    } else {
+        view! { <span>{url.clone()}</span> }.into_any()
+    };
+    let qr = match issued.qr_svg {
+        Some(svg) => view! {
+            <div class="qr" role="img" aria-label="QR code of the enrollment link" inner_html=svg></div>
+        }
+        .into_any(),
+        None => view! {
+            <p class="notice">"The link is too long for a QR code; use the token or the link instead."</p>
+        }
+        .into_any(),
+    };
+    view! {
+        <div class="enrollment" class:spent=spent>
+            {qr}
+            <div class="enrollment-info">
+                <p class="token-label">"Token"</p>
+                <p class="token mono" id="enrollment-token">{issued.token.token.clone()}</p>
+                <p class="countdown">
+                    <span role="timer" id="countdown">{move || enrollment::countdown_text(remaining())}</span>
+                    {move || if expired() { " — expired" } else { " left" }}
+                </p>
+                <p class="visually-hidden" aria-live="polite">
+                    {move || enrollment::spoken_countdown(remaining())}
+                </p>
+                <p class="enrollment-url">"Link: " {link}</p>
+                <div class="actions">
+                    <button type="button" id="copy-token" on:click=copy(issued.token.token.clone(), "Token")>
+                        "Copy token"
+                    </button>
+                    <button type="button" id="copy-link" on:click=copy(url, "Link")>"Copy link"</button>
+                </div>
+                <p class="hint" role="status">{move || copied.get()}</p>
+            </div>
+        </div>
+        {move || enrolled.get().map(|message| view! {
+            <p class="notice ok" role="status" id="enrolled">{message}</p>
+        })}
+        <Show when=spent>
+            <p>
+                {move || if expired() { "This code has expired." } else { "This code has been used." }}
+                " "
+                <button
+                    type="button"
+                    id="generate-new"
+                    class="primary"
+                    prop:disabled=move || requesting.get()
+                    on:click=move |_| on_renew()
+                >
+                    "Generate new"
+                </button>
+            </p>
+        </Show>
+    }
+}
