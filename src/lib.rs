@@ -15,10 +15,10 @@ pub mod transport;
 pub mod url;
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::hooks::use_navigate;
 use leptos_router::path;
-use pages::{ConnectPage, NotFoundPage, UserPage, UsersPage};
+use pages::{ConnectPage, NotFoundPage, SessionsPage, UserPage, UsersPage};
 use state::AppState;
 
 /// The whole console: the top bar and the routes.
@@ -33,6 +33,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=ConnectPage />
                     <Route path=path!("/users") view=UsersPage />
                     <Route path=path!("/users/:id") view=UserPage />
+                    <Route path=path!("/sessions") view=SessionsPage />
                 </Routes>
             </main>
         </Router>
@@ -51,6 +52,12 @@ fn TopBar() -> impl IntoView {
     view! {
         <header class="topbar">
             <a class="brand" href="/users">"Roster"</a>
+            <Show when=move || state.connection.with(Option::is_some)>
+                <nav class="sections" aria-label="Sections">
+                    <A href="/users">"Users"</A>
+                    <A href="/sessions">"Sessions"</A>
+                </nav>
+            </Show>
             {move || {
                 state.connection.get().map(|c| {
                     view! {

@@ -3,7 +3,7 @@
 
 use super::Modal;
 use crate::connector::Action;
-use crate::model::{Session, User};
+use crate::model::{Session, SessionState, User};
 use leptos::prelude::*;
 
 /// The text field where the admin types the user's id or name before a wipe.
@@ -153,5 +153,47 @@ pub fn SessionActionDialog(
                 on_close=on_close
             />
         </Modal>
+    }
+}
+
+/// A session's Re-authenticate and Wipe buttons; `on_action` opens the confirmation. Each is
+/// disabled while an action is in flight or when it would change nothing.
+#[component]
+pub fn SessionActionButtons(
+    user_id: String,
+    session: Session,
+    #[prop(into)] busy: Signal<bool>,
+    #[prop(into)] on_action: Callback<Action>,
+) -> impl IntoView {
+    let session_id = session.id.clone();
+    let reauthenticate = Action::ReAuthenticateSession {
+        user_id: user_id.clone(),
+        session_id: session_id.clone(),
+    };
+    let wipe = Action::WipeSession {
+        user_id,
+        session_id,
+    };
+    let already_reset = session.state == SessionState::Reset;
+    let signed_out = matches!(session.state, SessionState::Locked | SessionState::Reset);
+    view! {
+        <td>
+            <div class="row-actions">
+            <button
+                class="reauthenticate"
+                prop:disabled=move || busy.get() || signed_out
+                on:click=move |_| on_action.run(reauthenticate.clone())
+            >
+                "Re-authenticate…"
+            </button>
+            <button
+                class="danger wipe"
+                prop:disabled=move || busy.get() || already_reset
+                on:click=move |_| on_action.run(wipe.clone())
+            >
+                "Wipe…"
+            </button>
+            </div>
+        </td>
     }
 }

@@ -1,11 +1,16 @@
 //! Small pieces shared by the pages.
 
 mod action_dialogs;
+mod action_runner;
 mod enrollment_dialog;
 mod error_notice;
 mod modal;
+pub mod table;
+mod users_load;
 
-pub use action_dialogs::{LockDialog, SessionActionDialog};
+pub use action_dialogs::{LockDialog, SessionActionButtons, SessionActionDialog};
+pub use action_runner::{ActionRunner, Outcome, OutcomeNotice};
 pub use enrollment_dialog::EnrollmentDialog;
 pub use error_notice::ErrorNotice;
 pub use modal::Modal;
+pub use users_load::{progress_text, waiting_text, UsersLoader};

@@ -1,8 +1,10 @@
 //! The domain model every connector maps into and every page shows.
 
 pub mod enrollment;
+pub mod sessions_view;
 pub mod time;
 pub mod users_view;
+pub mod view;
 
 use chrono::{DateTime, Utc};
 
@@ -132,6 +134,18 @@ impl SessionState {
             "NEVER_ENROLLED" => SessionState::NeverEnrolled,
             "" => SessionState::Unknown,
             other => SessionState::Other(other.to_string()),
+        }
+    }
+
+    /// The wire value, as the API sends it and the URL names it.
+    pub fn wire(&self) -> &str {
+        match self {
+            SessionState::Enrolled => "ENROLLED",
+            SessionState::Locked => "LOCKED",
+            SessionState::Reset => "RESET",
+            SessionState::NeverEnrolled => "NEVER_ENROLLED",
+            SessionState::Unknown => "",
+            SessionState::Other(value) => value,
         }
     }
 

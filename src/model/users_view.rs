@@ -1,8 +1,11 @@
 //! What the users table shows: search, filters and sort, read from and written to the URL's
 //! query so a copied link reproduces the view.
 
+use super::view::{
+    contains_folded, directed, more_than_days_ago, read_sort, write_sort, Column, TableView,
+};
 use super::{User, UserStatus};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use std::cmp::Ordering;
 
 /// A column the users table can be sorted by.
@@ -17,8 +20,8 @@ pub enum SortKey {
     LastConnected,
 }
 
-impl SortKey {
-    pub const ALL: [SortKey; 6] = [
+impl Column for SortKey {
+    const ALL: &'static [SortKey] = &[
         SortKey::Name,
         SortKey::Id,
         SortKey::Status,
@@ -27,8 +30,7 @@ impl SortKey {
         SortKey::LastConnected,
     ];
 
-    /// The name in the URL (`sort=last_connected`).
-    pub fn key(self) -> &'static str {
+    fn key(self) -> &'static str {
         match self {
             SortKey::Name => "name",
             SortKey::Id => "id",
@@ -37,10 +39,6 @@ impl SortKey {
             SortKey::Platforms => "platforms",
             SortKey::LastConnected => "last_connected",
         }
-    }
-
-    fn parse(text: &str) -> Option<SortKey> {
-        Self::ALL.into_iter().find(|k| k.key() == text)
     }
 }
 
@@ -74,26 +72,28 @@ pub const STATUSES: [UserStatus; 3] = [
     UserStatus::Locked,
 ];
 
-impl UsersView {
-    /// Reads the view from query pairs; unknown or malformed values are ignored.
-    pub fn from_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> UsersView {
+impl TableView for UsersView {
+    type Key = SortKey;
+    const PARAMS: &'static [&'static str] = &["q", "status", "platform", "idle", "sort", "dir"];
+
+    fn from_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> UsersView {
         let mut view = UsersView::default();
+        let mut sort = view.sort();
         for (name, value) in pairs {
             match name {
                 "q" => view.search = value.to_string(),
                 "status" => view.status = STATUSES.into_iter().find(|s| status_key(*s) == value),
                 "platform" if !value.is_empty() => view.platform = Some(value.to_string()),
                 "idle" => view.idle_days = value.parse().ok(),
-                "sort" => view.sort = SortKey::parse(value).unwrap_or_default(),
-                "dir" => view.descending = value == "desc",
-                _ => {}
+                _ => {
+                    read_sort(&mut sort, name, value);
+                }
             }
         }
-        view
+        view.with_sort(sort.0, sort.1)
     }
 
-    /// The query pairs of this view, leaving out what is at its default.
-    pub fn to_query(&self) -> Vec<(&'static str, String)> {
+    fn to_query(&self) -> Vec<(&'static str, String)> {
         let mut pairs = Vec::new();
         if !self.search.is_empty() {
             pairs.push(("q", self.search.clone()));
@@ -107,57 +107,60 @@ impl UsersView {
         if let Some(days) = self.idle_days {
             pairs.push(("idle", days.to_string()));
         }
-        if self.sort != SortKey::Name {
-            pairs.push(("sort", self.sort.key().to_string()));
-        }
-        if self.descending {
-            pairs.push(("dir", "desc".to_string()));
-        }
+        write_sort(self.sort(), &mut pairs);
         pairs
     }
 
+    fn sort(&self) -> (SortKey, bool) {
+        (self.sort, self.descending)
+    }
+
+    fn with_sort(&self, sort: SortKey, descending: bool) -> UsersView {
+        UsersView {
+            sort,
+            descending,
+            ..self.clone()
+        }
+    }
+}
+
+impl UsersView {
     /// Whether `user` passes the search and every filter.
     pub fn matches(&self, user: &User, now: DateTime<Utc>) -> bool {
         let search = self.search.trim().to_lowercase();
         let found = search.is_empty()
-            || user.id.to_lowercase().contains(&search)
+            || contains_folded(&user.id, &search)
             || user
                 .display_name
                 .as_deref()
-                .is_some_and(|n| n.to_lowercase().contains(&search));
+                .is_some_and(|n| contains_folded(n, &search));
         let status = self.status.is_none_or(|s| user.status() == s);
         let platform = self
             .platform
             .as_deref()
             .is_none_or(|p| user.platforms().contains(&p));
-        let idle = self.idle_days.is_none_or(|days| {
-            user.last_connected_at
-                .is_none_or(|at| at < now - Duration::days(i64::from(days)))
-        });
+        let idle = self
+            .idle_days
+            .is_none_or(|days| more_than_days_ago(user.last_connected_at, days, now));
         found && status && platform && idle
     }
 
-    /// The users this view shows, in its order (a stable sort: ties keep the server's order).
-    pub fn apply<'a>(&self, users: &'a [User], now: DateTime<Utc>) -> Vec<&'a User> {
-        let mut shown: Vec<&User> = users.iter().filter(|u| self.matches(u, now)).collect();
-        shown.sort_by(|a, b| {
-            let order = compare(self.sort, a, b);
-            if self.descending {
-                order.reverse()
-            } else {
-                order
-            }
-        });
+    /// Where in `users` the users this view shows are, in its order (a stable sort: ties keep
+    /// the server's order). Positions, not copies: recomputed on every keystroke.
+    pub fn positions(&self, users: &[User], now: DateTime<Utc>) -> Vec<usize> {
+        let mut shown: Vec<usize> = (0..users.len())
+            .filter(|&i| self.matches(&users[i], now))
+            .collect();
+        shown.sort_by(|&a, &b| directed(compare(self.sort, &users[a], &users[b]), self.descending));
         shown
     }
 
-    /// The same view sorted by `key`: ascending, or flipped if it is already sorted by `key`.
-    pub fn sorted_by(&self, key: SortKey) -> UsersView {
-        UsersView {
-            descending: self.sort == key && !self.descending,
-            sort: key,
-            ..self.clone()
-        }
+    /// The users this view shows, in its order.
+    pub fn apply<'a>(&self, users: &'a [User], now: DateTime<Utc>) -> Vec<&'a User> {
+        self.positions(users, now)
+            .into_iter()
+            .map(|i| &users[i])
+            .collect()
     }
 }
 
@@ -189,6 +192,7 @@ pub fn platforms_of(users: &[User]) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::model::{Session, SessionState};
+    use chrono::Duration;
 
     fn now() -> DateTime<Utc> {
         DateTime::from_timestamp(1_800_000_000, 0).unwrap()

@@ -1,12 +1,15 @@
 //! `/users/{id}`: one user, its sessions, and the actions on them.
 
-use crate::components::{EnrollmentDialog, ErrorNotice, LockDialog, SessionActionDialog};
+use super::require_connection;
+use crate::components::{
+    ActionRunner, EnrollmentDialog, ErrorNotice, LockDialog, OutcomeNotice, SessionActionButtons,
+    SessionActionDialog,
+};
 use crate::connector::{Action, ApiError};
-use crate::model::{time, Session, SessionState, User};
+use crate::model::{time, Session, User};
 use crate::state::AppState;
 use crate::transport::BrowserTransport;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 
 /// Which confirmation is open.
@@ -19,21 +22,15 @@ enum Dialog {
     Session(Box<Session>, Action),
 }
 
-/// The outcome of the last action, shown above the sessions.
-#[derive(Clone, Debug, PartialEq)]
-enum Outcome {
-    Done(String),
-    Failed(String),
-}
-
 /// One user's page: header, actions, sessions.
 #[component]
 pub fn UserPage() -> impl IntoView {
+    require_connection();
     let state = expect_context::<AppState>();
     let params = use_params_map();
     let user_id = move || params.read().get("id").unwrap_or_default();
-    let busy = RwSignal::new(false);
-    let outcome = RwSignal::new(None::<Outcome>);
+    let runner = ActionRunner::new();
+    let busy = runner.busy;
     let dialog = RwSignal::new(None::<Dialog>);
 
     let user = LocalResource::new(move || {
@@ -49,34 +46,12 @@ pub fn UserPage() -> impl IntoView {
         }
     });
 
-    // Sends one action; `busy` is set before anything is sent, so a second click sends nothing.
+    // Whatever happened, the dialog closes and the page shows what the server now says.
     let run = move |action: Action, who: String| {
-        if busy.get_untracked() {
-            return;
-        }
-        let Some(connection) = state.connection.get_untracked() else {
-            return;
-        };
-        busy.set(true);
-        spawn_local(async move {
-            let result = connection
-                .connector()
-                .perform(&BrowserTransport, &action)
-                .await;
-            dialog.set(None);
-            busy.set(false);
-            outcome.set(Some(match result {
-                Ok(()) => Outcome::Done(action.done_message(&who)),
-                Err(err) => {
-                    if err.needs_reconnect() {
-                        state.disconnect(Some(err.message()));
-                    }
-                    Outcome::Failed(err.message())
-                }
-            }));
-            // Whatever happened, show what the server now says.
+        runner.run(action, who, move || {
+            let _ = dialog.try_set(None);
             user.refetch();
-        });
+        })
     };
 
     let body = move || {
@@ -103,10 +78,7 @@ pub fn UserPage() -> impl IntoView {
     view! {
         <section class="page">
             <p class="crumbs"><a href="/users">"Users"</a></p>
-            {move || outcome.get().map(|o| match o {
-                Outcome::Done(message) => view! { <p class="notice ok" role="status">{message}</p> }.into_any(),
-                Outcome::Failed(message) => view! { <ErrorNotice message=message /> }.into_any(),
-            })}
+            <OutcomeNotice outcome=runner.outcome />
             {body}
         </section>
     }
@@ -222,45 +194,20 @@ fn SessionsTable(
     let rows = sessions
         .into_iter()
         .map(|session| {
-            let on = |action: Action| {
+            let open = {
                 let session = session.clone();
-                move |_| {
-                    dialog.set(Some(Dialog::Session(
-                        Box::new(session.clone()),
-                        action.clone(),
-                    )))
-                }
+                move |action| dialog.set(Some(Dialog::Session(Box::new(session.clone()), action)))
             };
-            let reauthenticate = on(Action::ReAuthenticateSession {
-                user_id: user_id.clone(),
-                session_id: session.id.clone(),
-            });
-            let wipe = on(Action::WipeSession {
-                user_id: user_id.clone(),
-                session_id: session.id.clone(),
-            });
-            let already_reset = session.state == SessionState::Reset;
-            let signed_out = matches!(session.state, SessionState::Locked | SessionState::Reset);
             view! {
                 <tr data-session=session.id.clone()>
                     <td class="state">{session.state.label().to_string()}</td>
                     <td>{session.label.clone().unwrap_or_default()}</td>
-                    <td class="row-actions">
-                        <button
-                            class="reauthenticate"
-                            prop:disabled=move || busy.get() || signed_out
-                            on:click=reauthenticate
-                        >
-                            "Re-authenticate…"
-                        </button>
-                        <button
-                            class="danger wipe"
-                            prop:disabled=move || busy.get() || already_reset
-                            on:click=wipe
-                        >
-                            "Wipe…"
-                        </button>
-                    </td>
+                    <SessionActionButtons
+                        user_id=user_id.clone()
+                        session=session.clone()
+                        busy=busy
+                        on_action=open
+                    />
                     <td>{session.platform.clone().unwrap_or_default()}</td>
                     <td>{session.container_version.clone().unwrap_or_default()}</td>
                     <td>{session.runtime_version.clone().unwrap_or_default()}</td>

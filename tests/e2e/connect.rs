@@ -1,6 +1,6 @@
 //! Connecting: the demo credentials list every user; wrong ones say why in plain words.
 
-use crate::harness::{Harness, Screen, DEPLOYMENT, PASSWORD, TOKEN};
+use crate::harness::{Harness, Screen, DEPLOYMENT, PAGE_ROWS, PASSWORD, TOKEN};
 
 /// Opens the app and waits until the sandbox's `config.json` has preset the base URL.
 async fn open_connect_screen(h: &Harness) {
@@ -21,11 +21,10 @@ async fn connect_with_the_demo_token_lists_every_user() {
     let expected = h.sandbox_user_count() as usize;
     assert_eq!(expected, 250);
     let rows = h
-        .wait_for_all("table.users tbody tr", "a row per sandbox user", |rows| {
-            rows.len() == expected
+        .wait_for_all("table.users tbody tr", "a first page of users", |rows| {
+            rows.len() == PAGE_ROWS
         })
         .await;
-    assert_eq!(rows.len(), expected);
     h.wait_for_text("table.users caption", &format!("{expected} users"))
         .await;
     // Each row is named from the data model.
@@ -61,6 +60,15 @@ async fn connect_with_the_demo_token_lists_every_user() {
     assert_eq!(Some(first_name), h.display_name(&first_id));
     h.screenshot("users", Screen::Desktop).await;
     h.screenshot("users", Screen::Tablet).await;
+
+    // Page by page, every sandbox user is listed exactly once.
+    let mut listed = h.cells_on_every_page("table.users tbody td.mono").await;
+    let mut ids: Vec<String> = h.sandbox_users().into_iter().map(|u| u.id).collect();
+    listed.sort();
+    ids.sort();
+    assert_eq!(listed, ids);
+    h.wait_for_text(".pager .page-position", "Rows 201–250 of 250")
+        .await;
     h.finish().await;
 }
 

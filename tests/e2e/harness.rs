@@ -14,6 +14,9 @@ pub const TOKEN: &str = "e2e-token";
 pub const PASSWORD: &str = "e2e-password";
 pub const DEPLOYMENT: &str = "64f1a2b3c4d5e6f708192a3b";
 
+/// Rows per page of the app's tables.
+pub const PAGE_ROWS: usize = 100;
+
 /// How long a journey waits for something to appear before failing.
 const PATIENCE: Duration = Duration::from_secs(20);
 
@@ -155,6 +158,31 @@ impl Harness {
             .into_iter()
             .find(|o| o.id == user_id)
             .and_then(|o| o.display)
+    }
+
+    /// The texts of the cells matching `cell_css` on every page of a paged table, clicking
+    /// "Next" until it is disabled.
+    pub async fn cells_on_every_page(&self, cell_css: &str) -> Vec<String> {
+        let mut texts = Vec::new();
+        loop {
+            let first = self.find(cell_css).await.text().await.unwrap();
+            for cell in self.browser.find_all(Locator::Css(cell_css)).await.unwrap() {
+                texts.push(cell.text().await.unwrap());
+            }
+            let Ok(next) = self.browser.find(Locator::Css(".pager .next-page")).await else {
+                return texts;
+            };
+            if next.prop("disabled").await.unwrap().as_deref() == Some("true") {
+                return texts;
+            }
+            next.click().await.unwrap();
+            // The page has turned once the first cell changed.
+            let deadline = Instant::now() + PATIENCE;
+            while self.find(cell_css).await.text().await.unwrap() == first {
+                assert!(Instant::now() < deadline, "the next page never showed");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
     }
 
     /// Waits for an element matching `css`.

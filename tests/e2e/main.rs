@@ -5,5 +5,6 @@
 mod connect;
 mod enrollment;
 mod harness;
+mod sessions;
 mod user;
 mod users;

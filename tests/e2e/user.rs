@@ -16,8 +16,9 @@ fn enrolled(user: &User) -> usize {
         .count()
 }
 
-/// Opens a user's page by clicking its row in the users table.
+/// Opens a user's page by searching for its id and clicking its row in the users table.
 async fn open_user(h: &Harness, id: &str) {
+    h.fill("#user-search", id).await;
     h.find(&format!("table.users a[href='/users/{id}']"))
         .await
         .click()

@@ -1,6 +1,6 @@
 //! The users table: filter, sort and search, and the URL reproducing the view after a reload.
 
-use crate::harness::{Harness, Screen};
+use crate::harness::{Harness, Screen, PAGE_ROWS};
 use fantoccini::Locator;
 use roster_sandbox::db::User;
 
@@ -17,7 +17,9 @@ async fn row_ids(h: &Harness) -> Vec<String> {
     ids
 }
 
-async fn wait_for_rows(h: &Harness, count: usize) {
+/// Waits until the first page shows `matching` users (or a full page of them).
+async fn wait_for_rows(h: &Harness, matching: usize) {
+    let count = matching.min(PAGE_ROWS);
     h.wait_for_all("table.users tbody tr", &format!("{count} rows"), |rows| {
         rows.len() == count
     })

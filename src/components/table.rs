@@ -1,0 +1,161 @@
+//! What the users and sessions tables share: their view in the URL, sortable column headers,
+//! and showing one page of rows at a time so 10,000 rows stay quick on a tablet.
+
+use crate::model::view::{Column, TableView};
+use crate::url::query_string;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+
+/// Rows shown per page.
+pub const PAGE_SIZE: usize = 100;
+
+/// The first and one-past-last row of page `page` (from 0) of `len` rows, clamped to the rows
+/// that exist: a page past the end shows the last page.
+pub fn page_bounds(len: usize, page: usize, size: usize) -> (usize, usize) {
+    let last_page = len.saturating_sub(1) / size.max(1);
+    let start = page.min(last_page) * size;
+    (start.min(len), (start + size).min(len))
+}
+
+/// The view in the URL of this page, and a way to show another one. Showing replaces the
+/// history entry: typing a search should not leave one entry per keystroke.
+pub fn use_url_view<V: TableView>(path: &'static str) -> (Memo<V>, Callback<V>) {
+    let query = use_query_map();
+    let current = Memo::new(move |_| {
+        query.with(|q| {
+            let pairs: Vec<(&str, String)> = V::PARAMS
+                .iter()
+                .filter_map(|k| q.get(k).map(|v| (*k, v)))
+                .collect();
+            V::from_query(pairs.iter().map(|(k, v)| (*k, v.as_str())))
+        })
+    });
+    let navigate = use_navigate();
+    let show = Callback::new(move |view: V| {
+        let query = query_string(&view.to_query());
+        let url = if query.is_empty() {
+            path.to_string()
+        } else {
+            format!("{path}?{query}")
+        };
+        let replace = NavigateOptions {
+            replace: true,
+            ..Default::default()
+        };
+        navigate(&url, replace);
+    });
+    (current, show)
+}
+
+/// An input handler that edits the current view with `edit` and shows the result.
+pub fn edit_view<V: TableView>(
+    current: Memo<V>,
+    show: Callback<V>,
+    edit: fn(&mut V, String),
+) -> impl Fn(leptos::ev::Event) + Clone + 'static {
+    move |ev| {
+        let mut view = current.get_untracked();
+        edit(&mut view, event_target_value(&ev));
+        show.run(view);
+    }
+}
+
+/// A column header that sorts by its column; a second click reverses the order.
+#[component]
+pub fn SortHeader<V: TableView>(
+    current: Memo<V>,
+    show: Callback<V>,
+    column: V::Key,
+    label: &'static str,
+    #[prop(optional)] numeric: bool,
+) -> impl IntoView {
+    let sorted = move || current.with(|v| (v.sort().0 == column).then_some(v.sort().1));
+    view! {
+        <th
+            scope="col"
+            class:num=numeric
+            aria-sort=move || match sorted() {
+                Some(true) => "descending",
+                Some(false) => "ascending",
+                None => "none",
+            }
+        >
+            <button
+                class="sort"
+                data-sort=column.key()
+                on:click=move |_| show.run(current.get_untracked().sorted_by(column))
+            >
+                {label}
+                <span aria-hidden="true">
+                    {move || match sorted() {
+                        Some(true) => " ▼",
+                        Some(false) => " ▲",
+                        None => "",
+                    }}
+                </span>
+            </button>
+        </th>
+    }
+}
+
+/// Previous / next page buttons and where the shown rows are in the whole list.
+#[component]
+pub fn Pager(
+    /// How many rows match.
+    #[prop(into)]
+    len: Signal<usize>,
+    page: RwSignal<usize>,
+) -> impl IntoView {
+    let bounds = move || page_bounds(len.get(), page.get(), PAGE_SIZE);
+    let pages = move || len.get().div_ceil(PAGE_SIZE);
+    view! {
+        <Show when=move || { pages() > 1 }>
+            <nav class="pager" aria-label="Pages">
+                <button
+                    type="button"
+                    class="prev-page"
+                    prop:disabled=move || bounds().0 == 0
+                    on:click=move |_| page.set(bounds().0 / PAGE_SIZE - 1)
+                >
+                    "‹ Previous"
+                </button>
+                <span class="page-position" aria-live="polite">
+                    {move || {
+                        let (start, end) = bounds();
+                        format!("Rows {}–{end} of {}", start + 1, len.get())
+                    }}
+                </span>
+                <button
+                    type="button"
+                    class="next-page"
+                    prop:disabled=move || { bounds().1 >= len.get() }
+                    on:click=move |_| page.set(bounds().0 / PAGE_SIZE + 1)
+                >
+                    "Next ›"
+                </button>
+            </nav>
+        </Show>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_cover_every_row_once_and_clamp_past_the_end() {
+        assert_eq!(page_bounds(0, 0, 100), (0, 0));
+        assert_eq!(page_bounds(250, 0, 100), (0, 100));
+        assert_eq!(page_bounds(250, 2, 100), (200, 250));
+        assert_eq!(page_bounds(250, 9, 100), (200, 250));
+        assert_eq!(page_bounds(200, 2, 100), (100, 200));
+        let mut covered = 0;
+        for page in 0..100 {
+            let (start, end) = page_bounds(10_000, page, 100);
+            assert_eq!(start, covered);
+            covered = end;
+        }
+        assert_eq!(covered, 10_000);
+    }
+}

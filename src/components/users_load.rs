@@ -1,0 +1,111 @@
+//! Loading every user of the connected backend, for the pages that list them: progress while
+//! it runs, a visible wait on rate limiting, the error with a retry, and back to the connect
+//! screen if the credentials are refused.
+
+use super::ErrorNotice;
+use crate::connector::journeyapps::{LoadEvent, UsersLoad};
+use crate::state::AppState;
+use crate::transport::BrowserTransport;
+use leptos::prelude::*;
+
+/// What the progress line says while users load.
+pub fn progress_text(loaded: usize, total: Option<u64>) -> String {
+    match total {
+        Some(total) => format!("Loading users… {loaded} of {total}"),
+        None if loaded == 0 => "Loading users…".to_string(),
+        None => format!("Loading users… {loaded} so far"),
+    }
+}
+
+/// What the notice says while a read waits out a 429 or a passing server error.
+pub fn waiting_text(millis: u32) -> String {
+    format!(
+        "The backend is busy or rate limiting; trying again in {} s…",
+        millis.div_ceil(1000)
+    )
+}
+
+/// Loads the users and shows `loaded` with them once they are in.
+#[component]
+pub fn UsersLoader<V: IntoView + 'static>(
+    loaded: impl Fn(UsersLoad) -> V + Send + Sync + 'static,
+) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let progress = RwSignal::new((0usize, None::<u64>));
+    let waiting = RwSignal::new(None::<u32>);
+    let users = LocalResource::new(move || {
+        let connection = state.connection.get();
+        async move {
+            let connection = connection?;
+            let events = move |event: LoadEvent| match event {
+                LoadEvent::Progress { loaded, total } => {
+                    let _ = waiting.try_set(None);
+                    let _ = progress.try_set((loaded, total));
+                }
+                LoadEvent::Waiting { millis } => {
+                    let _ = waiting.try_set(Some(millis));
+                }
+            };
+            Some(
+                connection
+                    .connector()
+                    .load_users(&BrowserTransport, &events)
+                    .await,
+            )
+        }
+    });
+
+    Effect::new(move |_| match users.get() {
+        // Refused credentials send the admin back to connect, saying why.
+        Some(Some(Err(err))) if err.needs_reconnect() => state.disconnect(Some(err.message())),
+        // Names are remembered for the user pages, which load one user without its name.
+        Some(Some(Ok(load))) => state.display_names.set(
+            load.users
+                .iter()
+                .filter_map(|u| Some((u.id.clone(), u.display_name.clone()?)))
+                .collect(),
+        ),
+        _ => {}
+    });
+
+    move || match users.get() {
+        None => {
+            let (loaded, total) = progress.get();
+            view! {
+                <p class="loading" role="status">{progress_text(loaded, total)}</p>
+                {move || waiting.get().map(|ms| view! {
+                    <p class="notice" role="status">{waiting_text(ms)}</p>
+                })}
+            }
+            .into_any()
+        }
+        Some(None) => ().into_any(),
+        Some(Some(Err(err))) => view! {
+            <ErrorNotice message=err.message() />
+            <button on:click=move |_| users.refetch()>"Try again"</button>
+        }
+        .into_any(),
+        Some(Some(Ok(load))) => loaded(load).into_any(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_says_how_far_loading_got() {
+        assert_eq!(progress_text(0, None), "Loading users…");
+        assert_eq!(
+            progress_text(2000, Some(10_000)),
+            "Loading users… 2000 of 10000"
+        );
+        assert_eq!(progress_text(1000, None), "Loading users… 1000 so far");
+    }
+
+    #[test]
+    fn the_wait_is_said_in_whole_seconds() {
+        assert!(waiting_text(1000).contains("in 1 s"));
+        assert!(waiting_text(1500).contains("in 2 s"));
+    }
+}
