@@ -67,7 +67,7 @@ fn TopBar() -> impl IntoView {
             }}
             <theme::ThemeToggle />
             <Show when=move || state.connection.with(Option::is_some)>
-                <button class="quiet" on:click=disconnect.clone()>"Disconnect"</button>
+                <button class="quiet disconnect" on:click=disconnect.clone()>"Disconnect"</button>
             </Show>
         </header>
     }

@@ -1,5 +1,6 @@
 //! The connection the console is using, shared by every page, and where it is kept between
-//! reloads: sessionStorage only, so closing the tab forgets the secret.
+//! reloads: sessionStorage (closing the tab forgets the secret), or localStorage only when the
+//! admin asked to be remembered on this device.
 
 use crate::connector::journeyapps::JourneyApps;
 use crate::connector::Credentials;
@@ -42,9 +43,16 @@ impl AppState {
         }
     }
 
-    /// Uses `connection` from now on, and keeps it for reloads of this tab.
-    pub fn connect(&self, connection: Connection) {
-        if let (Some(storage), Ok(text)) = (session_storage(), serde_json::to_string(&connection)) {
+    /// Uses `connection` from now on and keeps it for reloads: in this tab only, or with
+    /// `remember` on this device until Disconnect.
+    pub fn connect(&self, connection: Connection, remember: bool) {
+        forget();
+        let storage = if remember {
+            local_storage()
+        } else {
+            session_storage()
+        };
+        if let (Some(storage), Ok(text)) = (storage, serde_json::to_string(&connection)) {
             let _ = storage.set_item(STORAGE_KEY, &text);
         }
         self.notice.set(None);
@@ -54,9 +62,7 @@ impl AppState {
     /// Forgets the connection and its secret; `why` is shown on the connect screen.
     pub fn disconnect(&self, why: Option<String>) {
         self.notice.set(why);
-        if let Some(storage) = session_storage() {
-            let _ = storage.remove_item(STORAGE_KEY);
-        }
+        forget();
         self.connection.set(None);
     }
 }
@@ -65,7 +71,24 @@ fn session_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.session_storage().ok()?
 }
 
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+/// Removes the saved connection from both storages.
+fn forget() {
+    for storage in [session_storage(), local_storage()].into_iter().flatten() {
+        let _ = storage.remove_item(STORAGE_KEY);
+    }
+}
+
+/// This tab's connection, else one remembered on this device.
 fn load() -> Option<Connection> {
-    let text = session_storage()?.get_item(STORAGE_KEY).ok()??;
-    serde_json::from_str(&text).ok()
+    [session_storage(), local_storage()]
+        .into_iter()
+        .flatten()
+        .find_map(|storage| {
+            let text = storage.get_item(STORAGE_KEY).ok()??;
+            serde_json::from_str(&text).ok()
+        })
 }

@@ -43,6 +43,7 @@ pub fn routes() -> Router<Arc<AppState>> {
         )
         .route("/v4/{dep}/batch.json", post(batch))
         .route("/v4/{dep}/objects/user.json", get(list_user_objects))
+        .route("/v4/{dep}/objects/user/{file}", get(get_user_object))
         .fallback(route_error)
         .method_not_allowed_fallback(route_error)
 }
@@ -124,6 +125,17 @@ async fn list_user_objects(
     let (skip, limit) = paging(&query_or_error(query)?)?;
     let page = store(&state).list_user_objects(skip, limit)?;
     Ok(Json(Listing::new(page, skip)).into_response())
+}
+
+/// `GET /objects/user/{id}.json`: one data-model user object.
+async fn get_user_object(
+    State(state): Shared,
+    Path((_, file)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let Some(id) = file.strip_suffix(".json") else {
+        return Err(route_error().await);
+    };
+    Ok(Json(store(&state).user_object(id)?).into_response())
 }
 
 async fn get_user(

@@ -113,6 +113,20 @@ pub struct UserObject {
     pub email: Option<String>,
 }
 
+const USER_OBJECT_COLUMNS: &str = "id, display, email, updated_at";
+
+fn user_object_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<UserObject> {
+    let display: Option<String> = r.get(1)?;
+    Ok(UserObject {
+        id: r.get(0)?,
+        kind: "user",
+        name: display.clone(),
+        display,
+        email: r.get(2)?,
+        updated_at: r.get(3)?,
+    })
+}
+
 /// One page of a listing.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page<T> {
@@ -254,23 +268,22 @@ impl Store {
     /// `GET /objects/user.json`: a page of display-name objects in creation order.
     pub fn list_user_objects(&self, skip: u64, limit: u64) -> rusqlite::Result<Page<UserObject>> {
         let total = self.user_count()?;
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, display, email, updated_at FROM users ORDER BY seq LIMIT ?1 OFFSET ?2",
-        )?;
+        let sql =
+            format!("SELECT {USER_OBJECT_COLUMNS} FROM users ORDER BY seq LIMIT ?1 OFFSET ?2");
+        let mut stmt = self.conn.prepare_cached(&sql)?;
         let objects = stmt
-            .query_map(params![limit as i64, skip as i64], |r| {
-                let display: Option<String> = r.get(1)?;
-                Ok(UserObject {
-                    id: r.get(0)?,
-                    kind: "user",
-                    name: display.clone(),
-                    display,
-                    email: r.get(2)?,
-                    updated_at: r.get(3)?,
-                })
-            })?
+            .query_map(params![limit as i64, skip as i64], user_object_row)?
             .collect::<rusqlite::Result<_>>()?;
         Ok(Page { total, objects })
+    }
+
+    /// One data-model user object (`GET /objects/user/{id}.json`).
+    pub fn user_object(&self, id: &str) -> Result<UserObject, ApiError> {
+        let sql = format!("SELECT {USER_OBJECT_COLUMNS} FROM users WHERE id = ?1");
+        self.conn
+            .query_row(&sql, params![id], user_object_row)
+            .optional()?
+            .ok_or_else(|| ApiError::new(ErrorType::ObjectNotFound, format!("No user object {id}")))
     }
 
     /// The tokens issued to `user_id` that are still pending, oldest first.

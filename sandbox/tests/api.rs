@@ -307,6 +307,21 @@ async fn users_and_display_names_page_with_limit_and_skip() {
     let skipped = sb.get("/objects/user.json?limit=10&skip=245").await;
     assert_eq!(skipped.body["count"], 5);
     assert_eq!(skipped.body["more"], false);
+
+    // One object by id, the same as in the listing.
+    let one = sb
+        .get(&format!(
+            "/objects/user/{}.json",
+            objects[7]["id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(one.status, StatusCode::OK);
+    assert_eq!(one.body, objects[7]);
+    assert_error(
+        &sb.get("/objects/user/nobody.json").await,
+        404,
+        "OBJECT_NOT_FOUND",
+    );
 }
 
 #[tokio::test]

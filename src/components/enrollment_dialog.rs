@@ -89,7 +89,7 @@ pub fn EnrollmentDialog(user: User, #[prop(into)] on_close: Callback<()>) -> imp
         spawn_local(async move {
             let result = connection
                 .connector()
-                .user(&BrowserTransport, &user_id.get_value())
+                .user(&BrowserTransport, &user_id.get_value(), &|_| {})
                 .await;
             let _ = poll_in_flight.try_set_value(false);
             match result {

@@ -98,6 +98,30 @@ impl JourneyApps {
         )
     }
 
+    /// `GET /objects/user/{id}.json`: one data-model user object, for its display name.
+    pub fn user_object_request(&self, user_id: &str) -> HttpRequest {
+        self.request(
+            Method::Get,
+            &format!("/objects/user/{}.json", encode_component(user_id)),
+        )
+    }
+
+    /// The display name of one user, for a user page opened directly. None when the data model
+    /// has no name for the user.
+    pub async fn display_name<T: Transport>(
+        &self,
+        transport: &T,
+        user_id: &str,
+    ) -> Result<Option<String>, ApiError> {
+        let response = read(transport, self.user_object_request(user_id), &|_| {}).await?;
+        let body: Value =
+            serde_json::from_str(&response.body).map_err(|_| ApiError::Unexpected {
+                status: response.status,
+                what: "the user object is not JSON".to_string(),
+            })?;
+        Ok(parse_user_object(&body).1)
+    }
+
     /// `GET /users/{id}`: one user with its sessions.
     pub fn user_request(&self, user_id: &str) -> HttpRequest {
         self.request(
@@ -106,9 +130,15 @@ impl JourneyApps {
         )
     }
 
-    /// Reads one user (waiting out a 429); a user that no longer exists is `NotFound`.
-    pub async fn user<T: Transport>(&self, transport: &T, user_id: &str) -> Result<User, ApiError> {
-        let response = read(transport, self.user_request(user_id), &|_| {}).await?;
+    /// Reads one user, waiting out a 429 (each wait is reported to `events`); a user that no
+    /// longer exists is `NotFound`.
+    pub async fn user<T: Transport>(
+        &self,
+        transport: &T,
+        user_id: &str,
+        events: &dyn Fn(LoadEvent),
+    ) -> Result<User, ApiError> {
+        let response = read(transport, self.user_request(user_id), events).await?;
         let body: Value =
             serde_json::from_str(&response.body).map_err(|_| ApiError::Unexpected {
                 status: response.status,

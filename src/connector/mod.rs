@@ -160,8 +160,8 @@ impl ApiError {
             ),
             ApiError::Network { detail } => format!(
                 "Could not reach the backend ({detail}). Check the URL and your network. If the \
-                 URL is right, the backend may not allow calls from a browser (CORS): run Roster's \
-                 own server as a same-origin proxy in front of it."
+                 URL is right, the backend may not allow calls from a browser (CORS): it must \
+                 allow this console's origin, or Roster must be served from the API's own origin."
             ),
         }
     }

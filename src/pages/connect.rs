@@ -76,6 +76,7 @@ pub fn ConnectPage() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
+    let remember = RwSignal::new(false);
     let presets = RwSignal::new(Vec::<Preset>::new());
 
     spawn_local(async move {
@@ -117,7 +118,7 @@ pub fn ConnectPage() -> impl IntoView {
             busy.set(false);
             match checked {
                 Ok(()) => {
-                    state.connect(connection);
+                    state.connect(connection, remember.get_untracked());
                     navigate("/users", Default::default());
                 }
                 Err(err) => error.set(Some(err.message())),
@@ -218,13 +219,26 @@ pub fn ConnectPage() -> impl IntoView {
                         on:input=move |ev| token.set(event_target_value(&ev))
                     />
                 </Show>
+                <label class="check">
+                    <input
+                        type="checkbox"
+                        id="remember"
+                        prop:checked=move || remember.get()
+                        on:change=move |ev| remember.set(event_target_checked(&ev))
+                    />
+                    "Remember on this device"
+                </label>
                 <button type="submit" class="primary" prop:disabled=move || busy.get()>
                     {move || if busy.get() { "Connecting…" } else { "Connect" }}
                 </button>
                 {move || error.get().map(|message| view! { <ErrorNotice message=message /> })}
             </form>
             <p class="hint">
-                "Credentials stay in this tab only (sessionStorage) and are forgotten when it closes."
+                {move || if remember.get() {
+                    "Credentials will be kept in this browser (localStorage) until you disconnect. Only do this on a device you alone use."
+                } else {
+                    "Credentials stay in this tab only (sessionStorage) and are forgotten when it closes."
+                }}
             </p>
         </section>
     }

@@ -78,7 +78,7 @@ fn SessionsTable(load: UsersLoad) -> impl IntoView {
         spawn_local(async move {
             if let Ok(mut fresh) = connection
                 .connector()
-                .user(&BrowserTransport, &old.id)
+                .user(&BrowserTransport, &old.id, &|_| {})
                 .await
             {
                 fresh.display_name = old.display_name.take();

@@ -2,9 +2,10 @@
 
 use super::require_connection;
 use crate::components::{
-    ActionRunner, EnrollmentDialog, ErrorNotice, LockDialog, OutcomeNotice, SessionActionButtons,
-    SessionActionDialog,
+    waiting_text, ActionRunner, EnrollmentDialog, ErrorNotice, LockDialog, OutcomeNotice,
+    SessionActionButtons, SessionActionDialog,
 };
+use crate::connector::journeyapps::LoadEvent;
 use crate::connector::{Action, ApiError};
 use crate::model::{time, Session, User};
 use crate::state::AppState;
@@ -32,15 +33,36 @@ pub fn UserPage() -> impl IntoView {
     let runner = ActionRunner::new();
     let busy = runner.busy;
     let dialog = RwSignal::new(None::<Dialog>);
+    let waiting = RwSignal::new(None::<u32>);
 
     let user = LocalResource::new(move || {
         let (id, connection) = (user_id(), state.connection.get());
         async move {
-            let mut user = connection?.connector().user(&BrowserTransport, &id).await;
+            let events = move |event| {
+                if let LoadEvent::Waiting { millis } = event {
+                    let _ = waiting.try_set(Some(millis));
+                }
+            };
+            let connection = connection?;
+            let mut user = connection
+                .connector()
+                .user(&BrowserTransport, &id, &events)
+                .await;
+            let _ = waiting.try_set(None);
             if let Ok(user) = &mut user {
                 user.display_name = state
                     .display_names
                     .with_untracked(|n| n.get(&user.id).cloned());
+                // Opened directly, before the users list: ask the data model for the name. If
+                // that fails the page still works, showing the id.
+                if user.display_name.is_none() {
+                    user.display_name = connection
+                        .connector()
+                        .display_name(&BrowserTransport, &id)
+                        .await
+                        .ok()
+                        .flatten();
+                }
             }
             Some(user)
         }
@@ -56,7 +78,11 @@ pub fn UserPage() -> impl IntoView {
 
     let body = move || {
         match user.get() {
-        None => view! { <p class="loading" role="status">"Loading the user…"</p> }.into_any(),
+        None => view! {
+            <p class="loading" role="status">"Loading the user…"</p>
+            {move || waiting.get().map(|ms| view! { <p class="notice" role="status">{waiting_text(ms)}</p> })}
+        }
+        .into_any(),
         Some(None) => ().into_any(),
         Some(Some(Err(ApiError::NotFound { .. }))) => view! {
             <ErrorNotice message="This user no longer exists." />

@@ -79,6 +79,8 @@ async fn basic_credentials_work_too() {
     h.find("#auth-basic").await.click().await.unwrap();
     // The user name is left empty: the console takes the deployment id from the base URL.
     h.fill("#basic-password", PASSWORD).await;
+    // Remembered on this device: a new tab (here, a fresh load) is still connected.
+    h.find("#remember").await.click().await.unwrap();
     h.find("button[type=submit]").await.click().await.unwrap();
     h.wait_for_all("table.users tbody tr", "30 rows", |rows| rows.len() == 30)
         .await;
@@ -89,6 +91,26 @@ async fn basic_credentials_work_too() {
         .await
         .unwrap()
         .contains(DEPLOYMENT));
+    let storage = "return [sessionStorage.getItem('roster.connection'), \
+                   localStorage.getItem('roster.connection')];";
+    let stored = h.browser.execute(storage, vec![]).await.unwrap();
+    assert!(stored[0].is_null() && stored[1].is_string(), "{stored}");
+    h.browser
+        .execute("sessionStorage.clear();", vec![])
+        .await
+        .unwrap();
+    h.browser.goto(&h.app_url("/users")).await.unwrap();
+    h.wait_for_text("table.users caption", "30 users").await;
+
+    // Disconnect forgets it everywhere.
+    h.find(".topbar button.disconnect")
+        .await
+        .click()
+        .await
+        .unwrap();
+    h.find("#base-url").await;
+    let stored = h.browser.execute(storage, vec![]).await.unwrap();
+    assert!(stored[0].is_null() && stored[1].is_null(), "{stored}");
     h.finish().await;
 }
 

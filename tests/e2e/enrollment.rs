@@ -46,6 +46,9 @@ async fn enrollment_code_scans_to_the_issued_url_and_reports_the_new_device() {
         .goto(&h.app_url(&format!("/users/{id}")))
         .await
         .unwrap();
+    // Opened directly: the name comes from the user's data-model object.
+    h.wait_for_text(".user-header h1", &h.display_name(&id).unwrap())
+        .await;
     h.find("#enroll").await.click().await.unwrap();
     h.find(".qr svg").await;
 

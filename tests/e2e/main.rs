@@ -4,6 +4,7 @@
 
 mod connect;
 mod enrollment;
+mod errors;
 mod harness;
 mod sessions;
 mod user;

@@ -450,7 +450,8 @@ fn an_action_is_sent_once_even_when_it_fails() {
 #[test]
 fn reads_one_user_and_reports_one_that_is_gone() {
     let found = Scripted::new(|_: &HttpRequest, _| Ok(ok(GET_USER)));
-    let user = block_on(connector().user(&found, "c8c8c4f8-5013-11e7-a8c7-04017e679e01")).unwrap();
+    let user = block_on(connector().user(&found, "c8c8c4f8-5013-11e7-a8c7-04017e679e01", &|_| {}))
+        .unwrap();
     assert_eq!(user.sessions.len(), 1);
     assert_eq!(
         found.urls(),
@@ -464,12 +465,12 @@ fn reads_one_user_and_reports_one_that_is_gone() {
         })
     });
     assert!(matches!(
-        block_on(connector().user(&gone, "x")),
+        block_on(connector().user(&gone, "x", &|_| {})),
         Err(ApiError::NotFound { .. })
     ));
     let odd = Scripted::new(|_: &HttpRequest, _| Ok(ok("[1, 2]")));
     assert!(matches!(
-        block_on(connector().user(&odd, "x")),
+        block_on(connector().user(&odd, "x", &|_| {})),
         Err(ApiError::Unexpected { .. })
     ));
 }
@@ -525,4 +526,26 @@ fn enrollment_token_is_one_post_and_a_locked_user_gets_the_api_error() {
         err.message()
     );
     assert_eq!(transport.urls().len(), 1);
+}
+
+#[test]
+fn a_display_name_is_read_from_one_user_object() {
+    let api = connector();
+    assert!(api
+        .user_object_request("a/b")
+        .url
+        .ends_with("/objects/user/a%2Fb.json"));
+    let named = Scripted::new(|_, _| {
+        Ok(ok(
+            r#"{"id":"u","type":"user","display":"Ann Lee","updated_at":"2024-01-01T00:00:00Z"}"#,
+        ))
+    });
+    assert_eq!(
+        block_on(api.display_name(&named, "u")).unwrap().as_deref(),
+        Some("Ann Lee")
+    );
+    let unnamed = Scripted::new(|_, _| Ok(ok(r#"{"id":"u","type":"user"}"#)));
+    assert_eq!(block_on(api.display_name(&unnamed, "u")).unwrap(), None);
+    let broken = Scripted::new(|_, _| Ok(ok("<html>")));
+    assert!(block_on(api.display_name(&broken, "u")).is_err());
 }
