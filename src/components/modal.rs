@@ -1,7 +1,31 @@
 use leptos::html;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::HtmlElement;
 
-/// A modal dialog: focus moves into it when it opens, Escape or Cancel closes it.
+/// What Tab can land on inside a dialog.
+const FOCUSABLE: &str = "a[href], button:not([disabled]), input:not([disabled]), \
+                         select:not([disabled]), [tabindex]:not([tabindex='-1'])";
+
+fn focusable_in(panel: &web_sys::Element) -> Vec<HtmlElement> {
+    let Ok(found) = panel.query_selector_all(FOCUSABLE) else {
+        return Vec::new();
+    };
+    (0..found.length())
+        .filter_map(|i| found.item(i)?.dyn_into::<HtmlElement>().ok())
+        .collect()
+}
+
+fn focused() -> Option<HtmlElement> {
+    web_sys::window()?
+        .document()?
+        .active_element()?
+        .dyn_into::<HtmlElement>()
+        .ok()
+}
+
+/// A modal dialog: focus moves into it when it opens, stays in it while Tab cycles, and goes
+/// back where it was when it closes; Escape or Cancel closes it.
 #[component]
 pub fn Modal(
     /// The heading, also the dialog's accessible name.
@@ -14,17 +38,44 @@ pub fn Modal(
     children: Children,
 ) -> impl IntoView {
     let panel = NodeRef::<html::Div>::new();
-    Effect::new(move |_| {
-        if let Some(panel) = panel.get() {
-            // The first field or button, so a keyboard user starts inside the dialog.
-            let first = panel.query_selector("input, button").ok().flatten();
-            if let Some(el) =
-                first.and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
-            {
-                let _ = el.focus();
-            }
+    // The button that opened the dialog gets focus back when it closes.
+    let opener = send_wrapper::SendWrapper::new(focused());
+    on_cleanup(move || {
+        if let Some(el) = opener.take() {
+            let _ = el.focus();
         }
     });
+    Effect::new(move |_| {
+        if let Some(first) = panel
+            .get()
+            .and_then(|p| focusable_in(&p).into_iter().next())
+        {
+            let _ = first.focus();
+        }
+    });
+    let keydown = move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
+        "Escape" => on_close.run(()),
+        "Tab" => {
+            let Some(panel) = panel.get() else { return };
+            let all = focusable_in(&panel);
+            let (Some(first), Some(last)) = (all.first(), all.last()) else {
+                return;
+            };
+            let current = focused();
+            let wrap_to = if ev.shift_key() && current.as_ref() == Some(first) {
+                Some(last)
+            } else if !ev.shift_key() && current.as_ref() == Some(last) {
+                Some(first)
+            } else {
+                None
+            };
+            if let Some(target) = wrap_to {
+                ev.prevent_default();
+                let _ = target.focus();
+            }
+        }
+        _ => {}
+    };
     view! {
         <div class="modal-backdrop">
             <div
@@ -34,11 +85,7 @@ pub fn Modal(
                 aria-modal="true"
                 aria-labelledby="modal-title"
                 node_ref=panel
-                on:keydown=move |ev| {
-                    if ev.key() == "Escape" {
-                        on_close.run(());
-                    }
-                }
+                on:keydown=keydown
             >
                 <h2 id="modal-title">{title}</h2>
                 {children()}

@@ -6,6 +6,7 @@ mod connect;
 mod enrollment;
 mod errors;
 mod harness;
+mod look;
 mod sessions;
 mod user;
 mod users;

@@ -2,6 +2,7 @@
 //! re-authenticate another, each checked against the sandbox's data.
 
 use crate::harness::{Harness, Screen};
+use fantoccini::key::Key;
 use fantoccini::Locator;
 use roster_sandbox::db::User;
 
@@ -52,6 +53,22 @@ async fn lock_with_wipe_then_unlock() {
         .await;
     h.screenshot("user", Screen::Desktop).await;
     h.screenshot("user", Screen::Tablet).await;
+
+    // Escape closes a dialog and gives focus back to the button that opened it.
+    h.find("#lock").await.click().await.unwrap();
+    h.find("#lock-wipe")
+        .await
+        .send_keys(&Key::Escape.to_string())
+        .await
+        .unwrap();
+    h.wait_for_all(".modal", "the dialog to close", |open| open.is_empty())
+        .await;
+    let focused = h
+        .browser
+        .execute("return document.activeElement.id;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(focused, "lock");
 
     h.find("#lock").await.click().await.unwrap();
     h.find("#lock-wipe").await.click().await.unwrap();
