@@ -37,4 +37,8 @@ impl Transport for BrowserTransport {
     async fn sleep(&self, millis: u32) {
         gloo_timers::future::TimeoutFuture::new(millis).await;
     }
+
+    fn jitter(&self) -> f64 {
+        js_sys::Math::random()
+    }
 }

@@ -5,8 +5,10 @@
 //! at all (not JSON, no `objects` list) is an error.
 
 use super::{
-    Action, ApiError, Capabilities, Credentials, HttpRequest, HttpResponse, Method, Transport,
+    operation_failure, Action, ApiError, Capabilities, Credentials, HttpRequest, HttpResponse,
+    Method, Transport,
 };
+use crate::model::bulk::{retry_delay_millis, BulkRun, Progress};
 use crate::model::enrollment::EnrollmentToken;
 use crate::model::{time, Session, SessionState, User};
 use crate::url::encode_component;
@@ -32,6 +34,30 @@ pub enum LoadEvent {
     /// Rate limited (or a passing server error): waiting this long before trying again.
     Waiting { millis: u32 },
 }
+
+/// What happens while a bulk run goes on, for its progress bar.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum BulkEvent {
+    Progress(Progress),
+    /// The backend refused a chunk with 429 (so none of it ran): resending after this long.
+    Waiting {
+        millis: u32,
+    },
+}
+
+/// How a bulk run ended, besides each target's outcome.
+#[derive(Clone, Debug, PartialEq)]
+pub enum BulkEnd {
+    /// Every target has an outcome.
+    Finished,
+    /// The admin cancelled between chunks; the rest are still pending.
+    Cancelled,
+    /// Stopped by an error that concerns every target (e.g. refused credentials).
+    Stopped(ApiError),
+}
+
+/// Tries of one chunk refused with 429 before the run stops.
+const CHUNK_ATTEMPTS: u32 = 8;
 
 /// One page of a listing.
 #[derive(Clone, Debug, PartialEq)]
@@ -212,6 +238,69 @@ impl JourneyApps {
         }
     }
 
+    /// `POST /batch.json` with `actions` as its operations, all run whatever fails.
+    pub fn batch_request(&self, actions: &[&Action]) -> HttpRequest {
+        let operations: Vec<Value> = actions.iter().map(|a| batch_operation(a)).collect();
+        let body = serde_json::json!({ "operations": operations, "stop_on_error": false });
+        HttpRequest {
+            json_body: Some(body.to_string()),
+            ..self.request(Method::Post, "/batch.json")
+        }
+    }
+
+    /// Runs every pending target of `run` through `batch.json`, a chunk at a time, recording
+    /// each outcome. A chunk refused with 429 did not run: it is resent after a wait. A chunk
+    /// whose answer is lost or broken is marked failed, never resent, since it may have run.
+    /// `cancelled` is asked between chunks.
+    pub async fn run_bulk<T: Transport>(
+        &self,
+        transport: &T,
+        run: &mut BulkRun,
+        events: &dyn Fn(BulkEvent),
+        cancelled: &dyn Fn() -> bool,
+    ) -> BulkEnd {
+        let mut attempt = 0;
+        loop {
+            let chunk = run.next_chunk();
+            if chunk.is_empty() {
+                return BulkEnd::Finished;
+            }
+            if cancelled() {
+                return BulkEnd::Cancelled;
+            }
+            let actions: Vec<&Action> = chunk.iter().map(|&i| &run.targets[i].action).collect();
+            let response = match transport.send(self.batch_request(&actions)).await {
+                Ok(response) => response,
+                Err(err) => {
+                    run.fail(&chunk, &ApiError::Network { detail: err.0 }.message());
+                    events(BulkEvent::Progress(run.progress()));
+                    continue;
+                }
+            };
+            if response.status == 429 && attempt + 1 < CHUNK_ATTEMPTS {
+                let millis = retry_delay_millis(attempt, transport.jitter());
+                attempt += 1;
+                events(BulkEvent::Waiting { millis });
+                transport.sleep(millis).await;
+                continue;
+            }
+            attempt = 0;
+            if !(200..300).contains(&response.status) {
+                let err = error_from_response(&response);
+                if err.needs_reconnect() || response.status == 429 {
+                    return BulkEnd::Stopped(err);
+                }
+                run.fail(&chunk, &err.message());
+            } else {
+                match parse_batch_results(&response) {
+                    Ok(results) => run.record(&chunk, &results),
+                    Err(err) => run.fail(&chunk, &err.message()),
+                }
+            }
+            events(BulkEvent::Progress(run.progress()));
+        }
+    }
+
     /// Carries out `action` with exactly one request: a destructive request is never retried
     /// on its own, since a lost answer does not mean it did not run.
     pub async fn perform<T: Transport>(
@@ -370,6 +459,59 @@ pub fn error_from_response(response: &HttpResponse) -> ApiError {
             what: "the answer is not a JourneyApps error".to_string(),
         },
     }
+}
+
+/// One `batch.json` operation for `action`.
+fn batch_operation(action: &Action) -> Value {
+    match action {
+        Action::Lock { user_id, wipe } => {
+            serde_json::json!({ "method": "users/lock", "user_id": user_id, "wipe": wipe })
+        }
+        Action::Unlock { user_id } => {
+            serde_json::json!({ "method": "users/unlock", "user_id": user_id })
+        }
+        Action::WipeSession {
+            user_id,
+            session_id,
+        } => serde_json::json!({
+            "method": "users/sessions/wipe", "user_id": user_id, "session_id": session_id
+        }),
+        Action::ReAuthenticateSession {
+            user_id,
+            session_id,
+        } => serde_json::json!({
+            "method": "users/sessions/re-authenticate", "user_id": user_id, "session_id": session_id
+        }),
+    }
+}
+
+/// Reads a batch answer: one result per operation, in order; a failure carries the backend's
+/// error in plain words.
+pub fn parse_batch_results(response: &HttpResponse) -> Result<Vec<Result<(), String>>, ApiError> {
+    let unexpected = || ApiError::Unexpected {
+        status: response.status,
+        what: "the batch answer has no list of operations".to_string(),
+    };
+    let body: Value = serde_json::from_str(&response.body).map_err(|_| unexpected())?;
+    let operations = body
+        .get("operations")
+        .and_then(Value::as_array)
+        .ok_or_else(unexpected)?;
+    Ok(operations
+        .iter()
+        .map(|op| {
+            if op.get("success").and_then(Value::as_bool) == Some(true) {
+                return Ok(());
+            }
+            let error = op.get("error").unwrap_or(&Value::Null);
+            let kind = text(error, "type").unwrap_or_else(|| "UNKNOWN".into());
+            let detail = text(error, "detail").or_else(|| text(error, "title"));
+            Err(operation_failure(
+                &kind,
+                detail.as_deref().unwrap_or_default(),
+            ))
+        })
+        .collect())
 }
 
 /// Reads a listing envelope: `objects` must be a list; `total` and `more` are optional.

@@ -54,6 +54,10 @@ pub trait Transport {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError>;
     /// Waits before a retry.
     async fn sleep(&self, millis: u32);
+    /// A number in 0..1 that spreads retries out; fixed unless the transport has randomness.
+    fn jitter(&self) -> f64 {
+        0.5
+    }
 }
 
 /// How the console proves who it is to a backend.
@@ -172,13 +176,28 @@ impl ApiError {
     }
 }
 
+/// Why one operation of a batch failed, in plain words: "object not found: No user u-9".
+pub fn operation_failure(kind: &str, detail: &str) -> String {
+    let kind = readable_kind(kind);
+    let mut words = kind.chars();
+    let kind: String = words
+        .next()
+        .map(|first| first.to_uppercase().chain(words).collect())
+        .unwrap_or_default();
+    if detail.trim().is_empty() {
+        kind
+    } else {
+        format!("{kind}: {detail}")
+    }
+}
+
 /// `INVALID_API_REQUEST` → "invalid API request".
 fn readable_kind(kind: &str) -> String {
     kind.replace('_', " ").to_lowercase().replace("api", "API")
 }
 
 /// Something an admin does to a user or one of its sessions.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Action {
     /// Sign the user out everywhere and refuse new sign-ins; with `wipe`, delete app data too.
     Lock { user_id: String, wipe: bool },

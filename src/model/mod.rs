@@ -1,5 +1,6 @@
 //! The domain model every connector maps into and every page shows.
 
+pub mod bulk;
 pub mod enrollment;
 pub mod sessions_view;
 pub mod time;

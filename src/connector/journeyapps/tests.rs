@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::connector::TransportError;
+use crate::model::bulk::TargetOutcome;
 use futures::executor::block_on;
 use std::cell::RefCell;
 
@@ -548,4 +549,149 @@ fn a_display_name_is_read_from_one_user_object() {
     assert_eq!(block_on(api.display_name(&unnamed, "u")).unwrap(), None);
     let broken = Scripted::new(|_, _| Ok(ok("<html>")));
     assert!(block_on(api.display_name(&broken, "u")).is_err());
+}
+
+fn reauth_targets(n: usize) -> BulkRun {
+    BulkRun::new((0..n).map(|i| {
+        (
+            Action::ReAuthenticateSession {
+                user_id: format!("u{}", i / 3),
+                session_id: format!("s{i}"),
+            },
+            format!("u{}", i / 3),
+        )
+    }))
+}
+
+/// The operations a batch request carries.
+fn operations(request: &HttpRequest) -> Vec<Value> {
+    let body: Value = serde_json::from_str(request.json_body.as_deref().unwrap()).unwrap();
+    assert_eq!(body["stop_on_error"], false);
+    body["operations"].as_array().unwrap().clone()
+}
+
+/// A batch answer where the operation on session `fail` (if present) fails.
+fn batch_answer(request: &HttpRequest, fail: &str) -> HttpResponse {
+    let results: Vec<Value> = operations(request)
+        .into_iter()
+        .map(|op| {
+            if op["session_id"] == fail {
+                serde_json::json!({"method": op["method"], "success": false,
+                    "error": {"type": "OBJECT_NOT_FOUND", "title": "Not found", "detail": "No session s7"}})
+            } else {
+                serde_json::json!({"method": op["method"], "success": true})
+            }
+        })
+        .collect();
+    ok(&serde_json::json!({"stop_on_error": false, "operations": results}).to_string())
+}
+
+#[test]
+fn bulk_runs_in_chunks_of_at_most_1000_and_records_each_outcome() {
+    let transport = Scripted::new(|request, _| Ok(batch_answer(request, "s7")));
+    let mut run = reauth_targets(2500);
+    let progress = RefCell::new(Vec::new());
+    let end = block_on(connector().run_bulk(
+        &transport,
+        &mut run,
+        &|event| progress.borrow_mut().push(event),
+        &|| false,
+    ));
+    assert_eq!(end, BulkEnd::Finished);
+    let sent = transport.sent.borrow();
+    let sizes: Vec<usize> = sent.iter().map(|r| operations(r).len()).collect();
+    assert_eq!(sizes, [1000, 1000, 500]);
+    assert!(sent.iter().all(|r| r.url.ends_with("/batch.json")));
+    let first = &operations(&sent[0])[0];
+    assert_eq!(first["method"], "users/sessions/re-authenticate");
+    assert_eq!(first["user_id"], "u0");
+    assert_eq!(first["session_id"], "s0");
+    assert_eq!(run.progress().done, 2499);
+    assert_eq!(
+        run.targets[7].outcome,
+        TargetOutcome::Failed("Object not found: No session s7".into())
+    );
+    assert_eq!(
+        progress.borrow().last(),
+        Some(&BulkEvent::Progress(run.progress()))
+    );
+}
+
+#[test]
+fn bulk_resumes_after_429_without_resending_what_ran() {
+    let too_many = HttpResponse {
+        status: 429,
+        body: r#"{"type":"TOO_MANY_REQUESTS","title":"Too many requests"}"#.into(),
+    };
+    // The second and third requests are refused; everything else runs.
+    let transport = Scripted::new(|request, index| {
+        if index == 1 || index == 2 {
+            Ok(too_many.clone())
+        } else {
+            Ok(batch_answer(request, ""))
+        }
+    });
+    let mut run = reauth_targets(1800);
+    let end = block_on(connector().run_bulk(&transport, &mut run, &|_| {}, &|| false));
+    assert_eq!(end, BulkEnd::Finished);
+    assert_eq!(run.progress().done, 1800);
+    let sent = transport.sent.borrow();
+    assert_eq!(sent.len(), 4);
+    // Requests that ran (0 and 3) carry every target exactly once between them.
+    let mut ran: Vec<String> = [&sent[0], &sent[3]]
+        .iter()
+        .flat_map(|r| operations(r))
+        .map(|op| op["session_id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ran.len(), 1800);
+    ran.sort();
+    ran.dedup();
+    assert_eq!(ran.len(), 1800, "no target ran twice");
+    let slept = transport.slept.borrow();
+    assert_eq!(slept.len(), 2);
+    assert!(slept[0] >= 1000 && slept[1] > slept[0], "{slept:?}");
+}
+
+#[test]
+fn bulk_stops_on_refused_credentials_and_cancels_between_chunks() {
+    let refused = HttpResponse {
+        status: 401,
+        body: r#"{"type":"AUTHENTICATION_FAILED","title":"Unauthorized"}"#.into(),
+    };
+    let transport = Scripted::new(|_, _| Ok(refused.clone()));
+    let mut run = reauth_targets(10);
+    let end = block_on(connector().run_bulk(&transport, &mut run, &|_| {}, &|| false));
+    assert!(matches!(
+        end,
+        BulkEnd::Stopped(ApiError::Unauthorized { .. })
+    ));
+    assert_eq!(run.progress().finished(), 0);
+
+    let transport = Scripted::new(|request, _| Ok(batch_answer(request, "")));
+    let mut run = reauth_targets(2500);
+    let chunks_done = RefCell::new(0);
+    let end = block_on(connector().run_bulk(
+        &transport,
+        &mut run,
+        &|event| {
+            if let BulkEvent::Progress(_) = event {
+                *chunks_done.borrow_mut() += 1;
+            }
+        },
+        &|| *chunks_done.borrow() == 1,
+    ));
+    assert_eq!(end, BulkEnd::Cancelled);
+    assert_eq!(transport.sent.borrow().len(), 1);
+    assert_eq!(run.progress().done, 1000);
+    assert_eq!(run.next_chunk().len(), 1000, "the rest is still pending");
+}
+
+#[test]
+fn a_broken_batch_answer_fails_its_chunk_and_is_not_resent() {
+    let transport = Scripted::new(|_, _| Ok(ok("<html>proxy error</html>")));
+    let mut run = reauth_targets(5);
+    let end = block_on(connector().run_bulk(&transport, &mut run, &|_| {}, &|| false));
+    assert_eq!(end, BulkEnd::Finished);
+    assert_eq!(run.progress().failed, 5);
+    assert_eq!(transport.sent.borrow().len(), 1);
 }

@@ -1,0 +1,229 @@
+//! A bulk run: many targets, sent in chunks, each target's outcome kept, so a run can resume
+//! after a rate limit without sending anything twice, and the failed ones can be retried.
+
+use crate::connector::Action;
+use std::collections::HashSet;
+
+/// The most operations one `batch.json` request may carry.
+pub const CHUNK_SIZE: usize = 1000;
+
+/// Where one target of a run stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TargetOutcome {
+    /// Not sent yet (or sent in a request that was refused as a whole, so it did not run).
+    Pending,
+    Done,
+    /// The backend's error, in plain words.
+    Failed(String),
+}
+
+/// One action of a run and how it went.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Target {
+    pub action: Action,
+    /// The user (and device) it is on, for the results table.
+    pub label: String,
+    pub outcome: TargetOutcome,
+}
+
+/// A run's targets, in the order they are sent.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct BulkRun {
+    pub targets: Vec<Target>,
+}
+
+/// Done, failed and total, for the progress bar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Progress {
+    pub done: usize,
+    pub failed: usize,
+    pub total: usize,
+}
+
+impl Progress {
+    /// Targets with an outcome, done or failed.
+    pub fn finished(&self) -> usize {
+        self.done + self.failed
+    }
+}
+
+impl BulkRun {
+    /// A run over `actions` with their labels. The same action twice is kept once: a target is
+    /// never acted on twice by one run.
+    pub fn new(actions: impl IntoIterator<Item = (Action, String)>) -> BulkRun {
+        let mut seen = HashSet::new();
+        let targets = actions
+            .into_iter()
+            .filter(|(action, _)| seen.insert(action.clone()))
+            .map(|(action, label)| Target {
+                action,
+                label,
+                outcome: TargetOutcome::Pending,
+            })
+            .collect();
+        BulkRun { targets }
+    }
+
+    /// Positions of the next targets to send: up to a chunk of those still pending.
+    pub fn next_chunk(&self) -> Vec<usize> {
+        self.targets
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.outcome == TargetOutcome::Pending)
+            .map(|(i, _)| i)
+            .take(CHUNK_SIZE)
+            .collect()
+    }
+
+    /// Records the answer for `chunk`, one result per position in order. A missing result
+    /// means the answer did not say, so the target counts as failed, never as pending: it may
+    /// have run, and must not be sent again by this run.
+    pub fn record(&mut self, chunk: &[usize], results: &[Result<(), String>]) {
+        for (n, &i) in chunk.iter().enumerate() {
+            self.targets[i].outcome = match results.get(n) {
+                Some(Ok(())) => TargetOutcome::Done,
+                Some(Err(message)) => TargetOutcome::Failed(message.clone()),
+                None => TargetOutcome::Failed("The backend's answer did not include it.".into()),
+            };
+        }
+    }
+
+    /// Marks every target of `chunk` failed with `message` (e.g. the request's answer was lost).
+    pub fn fail(&mut self, chunk: &[usize], message: &str) {
+        for &i in chunk {
+            self.targets[i].outcome = TargetOutcome::Failed(message.to_string());
+        }
+    }
+
+    pub fn progress(&self) -> Progress {
+        let mut progress = Progress {
+            total: self.targets.len(),
+            ..Progress::default()
+        };
+        for target in &self.targets {
+            match target.outcome {
+                TargetOutcome::Done => progress.done += 1,
+                TargetOutcome::Failed(_) => progress.failed += 1,
+                TargetOutcome::Pending => {}
+            }
+        }
+        progress
+    }
+
+    /// A new run over the targets that failed, for "retry the failed ones".
+    pub fn retry_failed(&self) -> BulkRun {
+        BulkRun::new(
+            self.targets
+                .iter()
+                .filter(|t| matches!(t.outcome, TargetOutcome::Failed(_)))
+                .map(|t| (t.action.clone(), t.label.clone())),
+        )
+    }
+}
+
+/// How long to wait before resending a chunk refused with 429: at least one second, doubling
+/// per attempt up to 30 s, plus up to half again at random (`jitter` in 0..1) so that many
+/// consoles do not come back at the same moment.
+pub fn retry_delay_millis(attempt: u32, jitter: f64) -> u32 {
+    let base = 1000u32.saturating_mul(1 << attempt.min(5)).min(30_000);
+    base + (f64::from(base) * 0.5 * jitter.clamp(0.0, 1.0)) as u32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reauth(i: usize) -> (Action, String) {
+        (
+            Action::ReAuthenticateSession {
+                user_id: format!("u{}", i / 2),
+                session_id: format!("s{i}"),
+            },
+            format!("user {i}"),
+        )
+    }
+
+    #[test]
+    fn chunks_hold_at_most_1000_and_cover_every_target_once() {
+        let mut run = BulkRun::new((0..2500).map(reauth));
+        let mut sizes = Vec::new();
+        let mut sent = HashSet::new();
+        loop {
+            let chunk = run.next_chunk();
+            if chunk.is_empty() {
+                break;
+            }
+            sizes.push(chunk.len());
+            for &i in &chunk {
+                assert!(sent.insert(i), "target {i} sent twice");
+            }
+            let results = vec![Ok(()); chunk.len()];
+            run.record(&chunk, &results);
+        }
+        assert_eq!(sizes, [1000, 1000, 500]);
+        assert_eq!(
+            run.progress(),
+            Progress {
+                done: 2500,
+                failed: 0,
+                total: 2500
+            }
+        );
+    }
+
+    #[test]
+    fn the_same_target_twice_is_acted_on_once() {
+        let run = BulkRun::new([reauth(1), reauth(2), reauth(1)]);
+        assert_eq!(run.targets.len(), 2);
+    }
+
+    #[test]
+    fn a_refused_chunk_is_resent_alone_and_nothing_that_ran_is_resent() {
+        let mut run = BulkRun::new((0..1500).map(reauth));
+        let first = run.next_chunk();
+        run.record(&first, &vec![Ok(()); first.len()]);
+        // The second chunk is refused with 429: nothing recorded, so it comes back unchanged.
+        let second = run.next_chunk();
+        assert_eq!(second, (1000..1500).collect::<Vec<_>>());
+        assert_eq!(run.next_chunk(), second);
+        let mut results: Vec<Result<(), String>> = vec![Ok(()); second.len()];
+        results[7] = Err("Not found".into());
+        run.record(&second, &results);
+        assert!(run.next_chunk().is_empty());
+        assert_eq!(run.progress().failed, 1);
+        assert_eq!(run.progress().done, 1499);
+    }
+
+    #[test]
+    fn an_answer_missing_results_fails_the_rest_and_retry_takes_only_failures() {
+        let mut run = BulkRun::new((0..4).map(reauth));
+        let chunk = run.next_chunk();
+        run.record(&chunk, &[Ok(()), Err("Locked".into())]);
+        assert_eq!(
+            run.targets[1].outcome,
+            TargetOutcome::Failed("Locked".into())
+        );
+        assert!(matches!(run.targets[3].outcome, TargetOutcome::Failed(_)));
+        assert!(run.next_chunk().is_empty(), "nothing is sent twice");
+        let retry = run.retry_failed();
+        assert_eq!(retry.targets.len(), 3);
+        assert!(retry
+            .targets
+            .iter()
+            .all(|t| t.outcome == TargetOutcome::Pending));
+        assert_eq!(retry.targets[0].action, run.targets[1].action);
+    }
+
+    #[test]
+    fn retry_delays_start_at_a_second_and_grow_with_jitter() {
+        assert_eq!(retry_delay_millis(0, 0.0), 1000);
+        assert_eq!(retry_delay_millis(0, 1.0), 1500);
+        assert_eq!(retry_delay_millis(1, 0.0), 2000);
+        assert_eq!(retry_delay_millis(3, 0.5), 10_000);
+        assert_eq!(retry_delay_millis(9, 0.0), 30_000);
+        assert!(retry_delay_millis(40, 7.0) <= 45_000);
+        for attempt in 0..10 {
+            assert!(retry_delay_millis(attempt, 0.0) >= 1000);
+        }
+    }
+}
