@@ -25,3 +25,29 @@ pub async fn copy_text(text: &str) -> Result<(), ()> {
         .map(|_| ())
         .map_err(|_| ())
 }
+
+/// Offers `text` as a file download named `filename` (a CSV export). False if the browser
+/// refused.
+pub fn download(filename: &str, text: &str) -> bool {
+    let save = || -> Result<(), JsValue> {
+        let parts = js_sys::Array::of1(&JsValue::from_str(text));
+        let options = web_sys::BlobPropertyBag::new();
+        options.set_type("text/csv;charset=utf-8");
+        let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
+        let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+        let document = web_sys::window()
+            .and_then(|w| w.document())
+            .ok_or(JsValue::NULL)?;
+        let link: web_sys::HtmlAnchorElement = document.create_element("a")?.unchecked_into();
+        link.set_href(&url);
+        link.set_download(filename);
+        link.click();
+        // Revoked a little later: some browsers read the blob after click() returns.
+        gloo_timers::callback::Timeout::new(30_000, move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        })
+        .forget();
+        Ok(())
+    };
+    save().is_ok()
+}

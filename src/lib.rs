@@ -18,7 +18,9 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::hooks::use_navigate;
 use leptos_router::path;
-use pages::{ConnectPage, NotFoundPage, SessionsPage, UserPage, UsersPage};
+use pages::{
+    ActivityPage, ConnectPage, NotFoundPage, PolicyPage, SessionsPage, UserPage, UsersPage,
+};
 use state::AppState;
 
 /// The whole console: the top bar and the routes.
@@ -34,6 +36,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/users") view=UsersPage />
                     <Route path=path!("/users/:id") view=UserPage />
                     <Route path=path!("/sessions") view=SessionsPage />
+                    <Route path=path!("/policy") view=PolicyPage />
+                    <Route path=path!("/activity") view=ActivityPage />
                 </Routes>
             </main>
         </Router>
@@ -56,6 +60,8 @@ fn TopBar() -> impl IntoView {
                 <nav class="sections" aria-label="Sections">
                     <A href="/users">"Users"</A>
                     <A href="/sessions">"Sessions"</A>
+                    <A href="/policy">"Policy"</A>
+                    <A href="/activity">"Activity"</A>
                 </nav>
             </Show>
             {move || {

@@ -4,11 +4,14 @@
 
 use crate::connector::journeyapps::JourneyApps;
 use crate::connector::Credentials;
+use crate::model::activity::{self, Entry};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 const STORAGE_KEY: &str = "roster.connection";
+/// The activity log, in localStorage: it holds no secrets and should survive the tab.
+const ACTIVITY_KEY: &str = "roster.activity";
 
 /// A backend and the credentials for it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -31,6 +34,8 @@ pub struct AppState {
     pub notice: RwSignal<Option<String>>,
     /// Display names by user id, as last loaded with the users list.
     pub display_names: RwSignal<HashMap<String, String>>,
+    /// Every action run from this browser, newest first.
+    pub activity: RwSignal<Vec<Entry>>,
 }
 
 impl AppState {
@@ -40,7 +45,23 @@ impl AppState {
             connection: RwSignal::new(load()),
             notice: RwSignal::new(None),
             display_names: RwSignal::new(HashMap::new()),
+            activity: RwSignal::new(load_activity()),
         }
+    }
+
+    /// Records an action in the activity log and saves the log on this device.
+    pub fn log_activity(&self, action: &str, targets: &[String], outcome: String) {
+        let backend = self
+            .connection
+            .with_untracked(|c| c.as_ref().map(|c| c.base_url.clone()))
+            .unwrap_or_default();
+        let entry = Entry::new(chrono::Utc::now(), &backend, action, targets, outcome);
+        self.activity.update(|log| {
+            activity::record(log, entry);
+            if let (Some(storage), Ok(text)) = (local_storage(), serde_json::to_string(log)) {
+                let _ = storage.set_item(ACTIVITY_KEY, &text);
+            }
+        });
     }
 
     /// Uses `connection` from now on and keeps it for reloads: in this tab only, or with
@@ -91,4 +112,12 @@ fn load() -> Option<Connection> {
             let text = storage.get_item(STORAGE_KEY).ok()??;
             serde_json::from_str(&text).ok()
         })
+}
+
+/// The saved activity log; an unreadable one starts empty rather than breaking the console.
+fn load_activity() -> Vec<Entry> {
+    local_storage()
+        .and_then(|s| s.get_item(ACTIVITY_KEY).ok().flatten())
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default()
 }

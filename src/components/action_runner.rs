@@ -59,6 +59,11 @@ impl ActionRunner {
                     Outcome::Failed(err.message())
                 }
             };
+            let logged = match &outcome {
+                Outcome::Done(_) => "Done".to_string(),
+                Outcome::Failed(message) => format!("Failed: {message}"),
+            };
+            state.log_activity(action.name(), &[who], logged);
             let _ = self.outcome.try_set(Some(outcome));
             after();
         });

@@ -2,6 +2,7 @@
 
 mod action_dialogs;
 mod action_runner;
+mod bulk_dialog;
 mod enrollment_dialog;
 mod error_notice;
 mod modal;
@@ -10,6 +11,7 @@ mod users_load;
 
 pub use action_dialogs::{LockDialog, SessionActionButtons, SessionActionDialog};
 pub use action_runner::{ActionRunner, Outcome, OutcomeNotice};
+pub use bulk_dialog::BulkDialog;
 pub use enrollment_dialog::EnrollmentDialog;
 pub use error_notice::ErrorNotice;
 pub use modal::Modal;

@@ -6,6 +6,8 @@ use crate::url::query_string;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
+use std::collections::HashSet;
+use std::hash::Hash;
 
 /// Rows shown per page.
 pub const PAGE_SIZE: usize = 100;
@@ -136,6 +138,108 @@ pub fn Pager(
                 </button>
             </nav>
         </Show>
+    }
+}
+
+/// Rows ticked for a bulk action, by position in the loaded list.
+pub type Selection<K> = RwSignal<HashSet<K>>;
+
+/// The checkbox of one row.
+#[component]
+pub fn SelectCell<K: Clone + Eq + Hash + Send + Sync + 'static>(
+    selection: Selection<K>,
+    key: K,
+    /// What the row is, for screen readers.
+    label: String,
+) -> impl IntoView {
+    let checked = {
+        let key = key.clone();
+        move || selection.with(|s| s.contains(&key))
+    };
+    view! {
+        <td class="select">
+            <input
+                type="checkbox"
+                class="select-row"
+                aria-label=format!("Select {label}")
+                prop:checked=checked
+                on:change=move |ev| {
+                    let on = event_target_checked(&ev);
+                    selection.update(|s| {
+                        if on {
+                            s.insert(key.clone());
+                        } else {
+                            s.remove(&key);
+                        }
+                    });
+                }
+            />
+        </td>
+    }
+}
+
+/// The header checkbox: ticks or clears every row of the page shown.
+#[component]
+pub fn SelectPageHeader<K: Clone + Eq + Hash + Send + Sync + 'static>(
+    selection: Selection<K>,
+    #[prop(into)] page_keys: Signal<Vec<K>>,
+) -> impl IntoView {
+    let all_ticked = move || {
+        let keys = page_keys.get();
+        !keys.is_empty() && selection.with(|s| keys.iter().all(|k| s.contains(k)))
+    };
+    view! {
+        <th scope="col" class="select">
+            <input
+                type="checkbox"
+                class="select-page"
+                aria-label="Select every row on this page"
+                prop:checked=all_ticked
+                on:change=move |ev| {
+                    let on = event_target_checked(&ev);
+                    let keys = page_keys.get_untracked();
+                    selection.update(|s| {
+                        for key in keys {
+                            if on {
+                                s.insert(key);
+                            } else {
+                                s.remove(&key);
+                            }
+                        }
+                    });
+                }
+            />
+        </th>
+    }
+}
+
+/// How many rows are ticked, "select all N matching", "clear", and the bulk actions.
+#[component]
+pub fn SelectionBar(
+    #[prop(into)] selected: Signal<usize>,
+    #[prop(into)] matching: Signal<usize>,
+    #[prop(into)] on_select_all: Callback<()>,
+    #[prop(into)] on_clear: Callback<()>,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <div class="selection-bar" role="group" aria-label="Bulk actions">
+            <span class="selected-count" role="status">
+                {move || format!("{} selected", selected.get())}
+            </span>
+            <button type="button" id="select-all" on:click=move |_| on_select_all.run(())>
+                {move || format!("Select all {} matching", matching.get())}
+            </button>
+            <button
+                type="button"
+                id="select-none"
+                prop:disabled=move || selected.get() == 0
+                on:click=move |_| on_clear.run(())
+            >
+                "Clear"
+            </button>
+            {children()}
+        </div>
     }
 }
 

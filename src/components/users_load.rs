@@ -25,10 +25,11 @@ pub fn waiting_text(millis: u32) -> String {
     )
 }
 
-/// Loads the users and shows `loaded` with them once they are in.
+/// Loads the users and shows `loaded` with them once they are in, and with a callback that
+/// loads them again (after a bulk action).
 #[component]
 pub fn UsersLoader<V: IntoView + 'static>(
-    loaded: impl Fn(UsersLoad) -> V + Send + Sync + 'static,
+    loaded: impl Fn(UsersLoad, Callback<()>) -> V + Send + Sync + 'static,
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
     let progress = RwSignal::new((0usize, None::<u64>));
@@ -85,7 +86,7 @@ pub fn UsersLoader<V: IntoView + 'static>(
             <button on:click=move |_| users.refetch()>"Try again"</button>
         }
         .into_any(),
-        Some(Some(Ok(load))) => loaded(load).into_any(),
+        Some(Some(Ok(load))) => loaded(load, Callback::new(move |_| users.refetch())).into_any(),
     }
 }
 

@@ -218,6 +218,17 @@ impl Action {
         )
     }
 
+    /// The action's name, for the activity log and bulk results.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Action::Lock { wipe: false, .. } => "Lock",
+            Action::Lock { wipe: true, .. } => "Lock and wipe",
+            Action::Unlock { .. } => "Unlock",
+            Action::WipeSession { .. } => "Wipe session",
+            Action::ReAuthenticateSession { .. } => "Re-authenticate session",
+        }
+    }
+
     /// What happened, for the notice after success; `who` names the user.
     pub fn done_message(&self, who: &str) -> String {
         match self {

@@ -121,6 +121,39 @@ impl BulkRun {
     }
 }
 
+impl BulkRun {
+    /// Each target's outcome as CSV, for the results download.
+    pub fn results_csv(&self) -> String {
+        super::csv::document(
+            &["Target", "Action", "Outcome", "Error"],
+            self.targets.iter().map(|t| {
+                let (outcome, error) = match &t.outcome {
+                    TargetOutcome::Pending => ("Not sent", ""),
+                    TargetOutcome::Done => ("Done", ""),
+                    TargetOutcome::Failed(message) => ("Failed", message.as_str()),
+                };
+                [
+                    t.label.clone(),
+                    t.action.name().to_string(),
+                    outcome.to_string(),
+                    error.to_string(),
+                ]
+            }),
+        )
+    }
+
+    /// What happened, in one line: "998 done, 2 failed", and how many were not sent.
+    pub fn summary(&self) -> String {
+        let p = self.progress();
+        let mut text = format!("{} done, {} failed", p.done, p.failed);
+        let pending = p.total - p.finished();
+        if pending > 0 {
+            text.push_str(&format!(", {pending} not sent"));
+        }
+        text
+    }
+}
+
 /// How long to wait before resending a chunk refused with 429: at least one second, doubling
 /// per attempt up to 30 s, plus up to half again at random (`jitter` in 0..1) so that many
 /// consoles do not come back at the same moment.
@@ -212,6 +245,20 @@ mod tests {
             .iter()
             .all(|t| t.outcome == TargetOutcome::Pending));
         assert_eq!(retry.targets[0].action, run.targets[1].action);
+    }
+
+    #[test]
+    fn results_export_every_target_and_summarise() {
+        let mut run = BulkRun::new((0..3).map(reauth));
+        run.record(&[0, 1], &[Ok(()), Err("Locked, \"gone\"".into())]);
+        assert_eq!(
+            run.results_csv(),
+            "Target,Action,Outcome,Error\r\n\
+             user 0,Re-authenticate session,Done,\r\n\
+             user 1,Re-authenticate session,Failed,\"Locked, \"\"gone\"\"\"\r\n\
+             user 2,Re-authenticate session,Not sent,\r\n"
+        );
+        assert_eq!(run.summary(), "1 done, 1 failed, 1 not sent");
     }
 
     #[test]

@@ -1,7 +1,10 @@
 //! The domain model every connector maps into and every page shows.
 
+pub mod activity;
 pub mod bulk;
+pub mod csv;
 pub mod enrollment;
+pub mod policy;
 pub mod sessions_view;
 pub mod time;
 pub mod users_view;

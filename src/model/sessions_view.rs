@@ -173,6 +173,38 @@ impl SessionsView {
     }
 }
 
+/// The sessions at `positions` as CSV, with the table's columns.
+pub fn sessions_csv(users: &[User], positions: &[SessionAt]) -> String {
+    use super::csv::timestamp;
+    super::csv::document(
+        &[
+            "User",
+            "User id",
+            "Device",
+            "State",
+            "Platform",
+            "Last connected (UTC)",
+            "Last authenticated (UTC)",
+            "Device id",
+            "Session id",
+        ],
+        positions.iter().map(|&(u, s)| {
+            let (user, session) = (&users[u], &users[u].sessions[s]);
+            [
+                user.label().to_string(),
+                user.id.clone(),
+                session.label.clone().unwrap_or_default(),
+                session.state.wire().to_string(),
+                session.platform.clone().unwrap_or_default(),
+                timestamp(session.last_connected_at),
+                timestamp(session.last_authenticated_at),
+                session.device_id.clone().unwrap_or_default(),
+                session.id.clone(),
+            ]
+        }),
+    )
+}
+
 fn compare(key: SessionSortKey, a: (&User, &Session), b: (&User, &Session)) -> Ordering {
     let ((user_a, a), (user_b, b)) = (a, b);
     match key {

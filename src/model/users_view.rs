@@ -164,6 +164,31 @@ impl UsersView {
     }
 }
 
+/// The users at `positions` as CSV, with the table's columns.
+pub fn users_csv(users: &[User], positions: &[usize]) -> String {
+    super::csv::document(
+        &[
+            "Name",
+            "User id",
+            "Status",
+            "Sessions",
+            "Platforms",
+            "Last connected (UTC)",
+        ],
+        positions.iter().map(|&i| {
+            let user = &users[i];
+            [
+                user.label().to_string(),
+                user.id.clone(),
+                user.status().label().to_string(),
+                user.sessions.len().to_string(),
+                user.platforms().join(" "),
+                super::csv::timestamp(user.last_connected_at),
+            ]
+        }),
+    )
+}
+
 fn compare(key: SortKey, a: &User, b: &User) -> Ordering {
     match key {
         SortKey::Name => a.label().to_lowercase().cmp(&b.label().to_lowercase()),

@@ -1,13 +1,17 @@
 //! One route per file.
 
+mod activity;
 mod connect;
 mod not_found;
+mod policy;
 mod sessions;
 mod user;
 mod users;
 
+pub use activity::ActivityPage;
 pub use connect::{connection_from_form, AuthKind, ConnectForm, ConnectPage};
 pub use not_found::NotFoundPage;
+pub use policy::PolicyPage;
 pub use sessions::SessionsPage;
 pub use user::UserPage;
 pub use users::UsersPage;

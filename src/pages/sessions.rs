@@ -2,18 +2,21 @@
 //! view, with the per-session actions of the user page.
 
 use super::require_connection;
-use super::users::{names_notice, DaysFilter, PlatformFilter};
+use super::users::{names_notice, DaysFilter, PlatformFilter, ReloadAfterBulk};
+use crate::browser;
 use crate::components::table::{
-    edit_view, page_bounds, use_url_view, Pager, SortHeader, PAGE_SIZE,
+    edit_view, page_bounds, use_url_view, Pager, SelectCell, SelectPageHeader, Selection,
+    SelectionBar, SortHeader, PAGE_SIZE,
 };
 use crate::components::{
-    ActionRunner, OutcomeNotice, SessionActionButtons, SessionActionDialog, UsersLoader,
+    ActionRunner, BulkDialog, OutcomeNotice, SessionActionButtons, SessionActionDialog, UsersLoader,
 };
 use crate::connector::journeyapps::UsersLoad;
 use crate::connector::Action;
-use crate::model::sessions_view::{SessionSortKey, SessionsView, STATES};
+use crate::model::bulk::BulkRun;
+use crate::model::sessions_view::{sessions_csv, SessionAt, SessionSortKey, SessionsView, STATES};
 use crate::model::users_view::platforms_of;
-use crate::model::{time, Session, User};
+use crate::model::{time, Session, SessionState, User};
 use crate::state::AppState;
 use crate::transport::BrowserTransport;
 use crate::url::encode_component;
@@ -28,7 +31,7 @@ pub fn SessionsPage() -> impl IntoView {
     view! {
         <section class="page">
             <h1>"Sessions"</h1>
-            <UsersLoader loaded=|load| view! { <SessionsTable load=load /> } />
+            <UsersLoader loaded=|load, reload| view! { <SessionsTable load=load reload=reload /> } />
         </section>
     }
 }
@@ -41,9 +44,28 @@ struct Pending {
     action: Action,
 }
 
+/// The action of a bulk run on `session` of `user`, or None when it would change nothing.
+fn bulk_action(wipe: bool, user: &User, session: &Session) -> Option<(Action, String)> {
+    let (user_id, session_id) = (user.id.clone(), session.id.clone());
+    let action = match (wipe, &session.state) {
+        (true, SessionState::Reset) => return None,
+        (true, _) => Action::WipeSession {
+            user_id,
+            session_id,
+        },
+        (false, SessionState::Enrolled) => Action::ReAuthenticateSession {
+            user_id,
+            session_id,
+        },
+        (false, _) => return None,
+    };
+    let device = session.label.as_deref().unwrap_or("unnamed device");
+    Some((action, format!("{} – {device}", user.label())))
+}
+
 /// The sessions table with its filters, paging and per-session actions.
 #[component]
-fn SessionsTable(load: UsersLoad) -> impl IntoView {
+fn SessionsTable(load: UsersLoad, reload: Callback<()>) -> impl IntoView {
     let state = expect_context::<AppState>();
     let now = Utc::now();
     let platforms = platforms_of(&load.users);
@@ -116,6 +138,29 @@ fn SessionsTable(load: UsersLoad) -> impl IntoView {
         })
     };
     let header = move |column, label| view! { <SortHeader current show column label /> };
+    let selection: Selection<SessionAt> = RwSignal::new(Default::default());
+    let page_keys = Signal::derive(move || {
+        let (start, end) = page_bounds(matching.get(), page.get(), PAGE_SIZE);
+        shown.with(|shown| shown[start..end].to_vec())
+    });
+    let bulk = RwSignal::new(None::<BulkRun>);
+    let open_bulk = move |wipe: bool| {
+        let run = users.with_untracked(|all| {
+            let mut picked: Vec<SessionAt> = selection.get_untracked().into_iter().collect();
+            picked.sort_unstable();
+            BulkRun::new(
+                picked
+                    .into_iter()
+                    .filter_map(|(u, s)| bulk_action(wipe, &all[u], &all[u].sessions[s])),
+            )
+        });
+        bulk.set(Some(run));
+    };
+    let export = move |_| {
+        let csv = shown.with(|shown| users.with(|all| sessions_csv(all, shown)));
+        browser::download("roster-sessions.csv", &csv);
+    };
+    let nothing_ticked = move || selection.with(|s| s.is_empty());
     view! {
         {notice}
         <OutcomeNotice outcome=runner.outcome />
@@ -161,6 +206,18 @@ fn SessionsTable(load: UsersLoad) -> impl IntoView {
                 on_input=change(|v, text| v.auth_days = text.trim().parse().ok())
             />
         </div>
+        <SelectionBar
+            selected=Signal::derive(move || selection.with(|s| s.len()))
+            matching=matching
+            on_select_all=move |_| selection.set(shown.get_untracked().into_iter().collect())
+            on_clear=move |_| selection.update(|s| s.clear())
+        >
+            <button type="button" id="bulk-reauthenticate" prop:disabled=nothing_ticked
+                on:click=move |_| open_bulk(false)>"Re-authenticate…"</button>
+            <button type="button" class="danger" id="bulk-wipe" prop:disabled=nothing_ticked
+                on:click=move |_| open_bulk(true)>"Wipe…"</button>
+            <button type="button" class="quiet" id="export-csv" on:click=export>"Export CSV"</button>
+        </SelectionBar>
         <div class="table-wrap">
             <table class="all-sessions">
                 <caption>
@@ -171,6 +228,7 @@ fn SessionsTable(load: UsersLoad) -> impl IntoView {
                 </caption>
                 <thead>
                     <tr>
+                        <SelectPageHeader selection=selection page_keys=page_keys />
                         {header(SessionSortKey::User, "User")}
                         {header(SessionSortKey::Device, "Device")}
                         {header(SessionSortKey::State, "State")}
@@ -191,6 +249,8 @@ fn SessionsTable(load: UsersLoad) -> impl IntoView {
                                     let user = &all[u];
                                     view! {
                                         <SessionRow
+                                            selection=selection
+                                            session_position=s
                                             user_position=u
                                             user=user
                                             session=user.sessions[s].clone()
@@ -208,12 +268,22 @@ fn SessionsTable(load: UsersLoad) -> impl IntoView {
         </div>
         <Pager len=matching page=page />
         {dialog}
+        {move || bulk.get().map(|run| view! {
+            <BulkDialog
+                run=run
+                on_close=move |_| bulk.set(None)
+                on_done=move |_| selection.update(|s| s.clear())
+            />
+        })}
+        <ReloadAfterBulk bulk=bulk reload=reload />
     }
 }
 
 /// One session, its user linked, and its actions.
 #[component]
 fn SessionRow<'a>(
+    selection: Selection<SessionAt>,
+    session_position: usize,
     user_position: usize,
     user: &'a User,
     session: Session,
@@ -235,6 +305,11 @@ fn SessionRow<'a>(
         move |at| view! { <td title=time::exact_local_and_utc(at)>{time::relative(at, now)}</td> };
     view! {
         <tr data-session=session.id.clone()>
+            <SelectCell
+                selection=selection
+                key=(user_position, session_position)
+                label=format!("{} of {}", session.label.clone().unwrap_or_default(), user.label())
+            />
             <td>
                 <a href=format!("/users/{}", encode_component(&user.id))>{user.label().to_string()}</a>
             </td>

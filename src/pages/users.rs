@@ -1,12 +1,16 @@
 //! `/users`: every user of the connected backend in one searchable, sortable table.
 
 use super::require_connection;
+use crate::browser;
 use crate::components::table::{
-    edit_view, page_bounds, use_url_view, Pager, SortHeader, PAGE_SIZE,
+    edit_view, page_bounds, use_url_view, Pager, SelectCell, SelectPageHeader, Selection,
+    SelectionBar, SortHeader, PAGE_SIZE,
 };
-use crate::components::UsersLoader;
+use crate::components::{BulkDialog, UsersLoader};
 use crate::connector::journeyapps::UsersLoad;
-use crate::model::users_view::{platforms_of, status_key, SortKey, UsersView, STATUSES};
+use crate::connector::Action;
+use crate::model::bulk::BulkRun;
+use crate::model::users_view::{platforms_of, status_key, users_csv, SortKey, UsersView, STATUSES};
 use crate::model::{time, User};
 use crate::url::encode_component;
 use leptos::prelude::*;
@@ -18,7 +22,7 @@ pub fn UsersPage() -> impl IntoView {
     view! {
         <section class="page">
             <h1>"Users"</h1>
-            <UsersLoader loaded=|load| view! { <UsersTable load=load /> } />
+            <UsersLoader loaded=|load, reload| view! { <UsersTable load=load reload=reload /> } />
         </section>
     }
 }
@@ -34,9 +38,30 @@ pub fn names_notice(load: &UsersLoad) -> Option<impl IntoView> {
     })
 }
 
+/// The bulk actions on users.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum BulkUserAction {
+    Lock { wipe: bool },
+    Unlock,
+}
+
+impl BulkUserAction {
+    /// The action on `user`, or None when it would change nothing (locking a locked user).
+    fn on(self, user: &User) -> Option<Action> {
+        let user_id = user.id.clone();
+        match self {
+            BulkUserAction::Lock { wipe } if !user.locked || wipe => {
+                Some(Action::Lock { user_id, wipe })
+            }
+            BulkUserAction::Unlock if user.locked => Some(Action::Unlock { user_id }),
+            _ => None,
+        }
+    }
+}
+
 /// The users table with its search, filters and sortable columns, all kept in the URL.
 #[component]
-fn UsersTable(load: UsersLoad) -> impl IntoView {
+fn UsersTable(load: UsersLoad, reload: Callback<()>) -> impl IntoView {
     let now = chrono::Utc::now();
     let total = load.users.len();
     let platforms = platforms_of(&load.users);
@@ -57,6 +82,27 @@ fn UsersTable(load: UsersLoad) -> impl IntoView {
     });
     let matching = Signal::derive(move || shown.with(Vec::len));
     let header = move |column, label| view! { <SortHeader current show column label /> };
+    let selection: Selection<usize> = RwSignal::new(Default::default());
+    let page_keys = Signal::derive(move || {
+        let (start, end) = page_bounds(matching.get(), page.get(), PAGE_SIZE);
+        shown.with(|shown| shown[start..end].to_vec())
+    });
+    let bulk = RwSignal::new(None::<BulkRun>);
+    let open_bulk = move |kind: BulkUserAction| {
+        let run = users.with_value(|all| {
+            let mut picked: Vec<usize> = selection.get_untracked().into_iter().collect();
+            picked.sort_unstable();
+            BulkRun::new(picked.into_iter().filter_map(|i| {
+                let user = &all[i];
+                Some((kind.on(user)?, user.label().to_string()))
+            }))
+        });
+        bulk.set(Some(run));
+    };
+    let export = move |_| {
+        let csv = shown.with(|shown| users.with_value(|all| users_csv(all, shown)));
+        browser::download("roster-users.csv", &csv);
+    };
     view! {
         {notice}
         <div class="filters" role="search">
@@ -97,6 +143,20 @@ fn UsersTable(load: UsersLoad) -> impl IntoView {
                 on_input=change(|v, text| v.idle_days = text.trim().parse().ok())
             />
         </div>
+        <SelectionBar
+            selected=Signal::derive(move || selection.with(|s| s.len()))
+            matching=matching
+            on_select_all=move |_| selection.set(shown.get_untracked().into_iter().collect())
+            on_clear=move |_| selection.update(|s| s.clear())
+        >
+            <button type="button" id="bulk-lock" prop:disabled=move || selection.with(|s| s.is_empty())
+                on:click=move |_| open_bulk(BulkUserAction::Lock { wipe: false })>"Lock…"</button>
+            <button type="button" class="danger" id="bulk-lock-wipe" prop:disabled=move || selection.with(|s| s.is_empty())
+                on:click=move |_| open_bulk(BulkUserAction::Lock { wipe: true })>"Lock and wipe…"</button>
+            <button type="button" id="bulk-unlock" prop:disabled=move || selection.with(|s| s.is_empty())
+                on:click=move |_| open_bulk(BulkUserAction::Unlock)>"Unlock…"</button>
+            <button type="button" class="quiet" id="export-csv" on:click=export>"Export CSV"</button>
+        </SelectionBar>
         <div class="table-wrap">
             <table class="users">
                 <caption>
@@ -107,6 +167,7 @@ fn UsersTable(load: UsersLoad) -> impl IntoView {
                 </caption>
                 <thead>
                     <tr>
+                        <SelectPageHeader selection=selection page_keys=page_keys />
                         {header(SortKey::Name, "Name")}
                         {header(SortKey::Id, "User id")}
                         {header(SortKey::Status, "Status")}
@@ -122,7 +183,7 @@ fn UsersTable(load: UsersLoad) -> impl IntoView {
                             users.with_value(|all| {
                                 shown[start..end]
                                     .iter()
-                                    .map(|&i| view! { <UserRow user=all[i].clone() now=now /> })
+                                    .map(|&i| view! { <UserRow user=all[i].clone() now=now selection=selection position=i /> })
                                     .collect_view()
                             })
                         })
@@ -131,7 +192,27 @@ fn UsersTable(load: UsersLoad) -> impl IntoView {
             </table>
         </div>
         <Pager len=matching page=page />
+        {move || bulk.get().map(|run| view! {
+            <BulkDialog
+                run=run
+                on_close=move |_| bulk.set(None)
+                on_done=move |_| selection.update(|s| s.clear())
+            />
+        })}
+        <ReloadAfterBulk bulk=bulk reload=reload />
     }
+}
+
+/// Re-reads the users once a bulk dialog that ran something is closed.
+#[component]
+pub fn ReloadAfterBulk(bulk: RwSignal<Option<BulkRun>>, reload: Callback<()>) -> impl IntoView {
+    Effect::new(move |was_open: Option<bool>| {
+        let open = bulk.with(Option::is_some);
+        if was_open == Some(true) && !open {
+            reload.run(());
+        }
+        open
+    });
 }
 
 /// The platform menu of a filter bar, listing the platforms seen.
@@ -183,10 +264,16 @@ pub fn DaysFilter(
 }
 
 #[component]
-fn UserRow(user: User, now: chrono::DateTime<chrono::Utc>) -> impl IntoView {
+fn UserRow(
+    user: User,
+    now: chrono::DateTime<chrono::Utc>,
+    selection: Selection<usize>,
+    position: usize,
+) -> impl IntoView {
     let status = user.status();
     view! {
         <tr>
+            <SelectCell selection=selection key=position label=user.label().to_string() />
             <td>
                 <a href=format!("/users/{}", encode_component(&user.id))>{user.label().to_string()}</a>
             </td>

@@ -104,6 +104,7 @@ impl Harness {
             .unwrap_or_else(|e| panic!("cannot start {chromedriver} ({e}); .ci/setup installs it"));
 
         let profile = std::env::temp_dir().join(format!("roster-e2e-{port}"));
+        std::fs::create_dir_all(downloads_in(&profile)).unwrap();
         let browser = connect_browser(port, &profile).await;
         Harness {
             sandbox,
@@ -182,6 +183,20 @@ impl Harness {
                 assert!(Instant::now() < deadline, "the next page never showed");
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }
+        }
+    }
+
+    /// Waits until the browser has saved a download named `name`, returning its text.
+    pub async fn downloaded(&self, name: &str) -> String {
+        let path = downloads_in(&self.profile).join(name);
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            // Chromium writes to a .crdownload file and renames it when done.
+            if let Ok(text) = std::fs::read_to_string(&path) {
+                return text;
+            }
+            assert!(Instant::now() < deadline, "{name} was never downloaded");
+            tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
 
@@ -296,6 +311,11 @@ impl Harness {
     }
 }
 
+/// Where the browser saves downloads (CSV exports).
+fn downloads_in(profile: &Path) -> PathBuf {
+    profile.join("downloads")
+}
+
 async fn connect_browser(port: u16, profile: &Path) -> Client {
     let chromium = std::env::var("CHROME_BIN").unwrap_or_else(|_| "/usr/bin/chromium".into());
     let mut capabilities = serde_json::Map::new();
@@ -308,7 +328,11 @@ async fn connect_browser(port: u16, profile: &Path) -> Client {
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-quic", "--no-first-run", "--window-size=1366,768",
                 format!("--user-data-dir={}", profile.display()),
-            ]
+            ],
+            "prefs": {
+                "download.default_directory": downloads_in(profile).display().to_string(),
+                "download.prompt_for_download": false,
+            }
         }),
     );
     let url = format!("http://127.0.0.1:{port}");

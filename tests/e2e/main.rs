@@ -2,6 +2,7 @@
 //! one test; screenshots go to `tests/output/`.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod bulk;
 mod connect;
 mod enrollment;
 mod errors;

@@ -1,0 +1,264 @@
+//! A bulk action from confirmation to results: the confirmation names the count and the first
+//! targets (a wipe needs the count typed), then a progress bar with cancel, then each target's
+//! outcome, "retry the failed ones" and a CSV of the results.
+
+use super::{ErrorNotice, Modal};
+use crate::browser;
+use crate::connector::journeyapps::{BulkEnd, BulkEvent};
+use crate::connector::Action;
+use crate::model::bulk::{BulkRun, Progress, TargetOutcome};
+use crate::state::AppState;
+use crate::transport::BrowserTransport;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+/// Targets named in the confirmation.
+const NAMED_IN_CONFIRMATION: usize = 5;
+/// Result rows shown (failures first); the CSV has them all.
+const RESULT_ROWS: usize = 200;
+
+/// Where the dialog is.
+#[derive(Clone, Debug, PartialEq)]
+enum Stage {
+    Confirm,
+    Running,
+    Ended(BulkRun, BulkEnd),
+}
+
+/// Confirms and runs `run`; `on_done` is called once a run ended, so the page can re-read.
+#[component]
+pub fn BulkDialog(
+    run: BulkRun,
+    #[prop(into)] on_close: Callback<()>,
+    #[prop(into)] on_done: Callback<()>,
+) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let count = run.targets.len();
+    let name = run
+        .targets
+        .first()
+        .map(|t| t.action.name())
+        .unwrap_or("Act on");
+    let destroys = run.targets.iter().any(|t| t.action.destroys_data());
+    let noun = match run.targets.first().map(|t| &t.action) {
+        Some(Action::Lock { .. } | Action::Unlock { .. }) => "users",
+        _ => "sessions",
+    };
+    let first_targets: Vec<String> = run
+        .targets
+        .iter()
+        .take(NAMED_IN_CONFIRMATION)
+        .map(|t| t.label.clone())
+        .collect();
+    let stage = RwSignal::new(Stage::Confirm);
+    let progress = RwSignal::new(run.progress());
+    let waiting = RwSignal::new(None::<u32>);
+    let cancel = StoredValue::new(false);
+    let typed = RwSignal::new(String::new());
+    let initial = StoredValue::new(run);
+
+    // Runs in the background; if the dialog goes away, the run stops after its current chunk.
+    let start = move |mut run: BulkRun| {
+        let Some(connection) = state.connection.get_untracked() else {
+            return;
+        };
+        cancel.set_value(false);
+        progress.set(run.progress());
+        stage.set(Stage::Running);
+        spawn_local(async move {
+            let events = move |event| match event {
+                BulkEvent::Progress(p) => {
+                    let _ = waiting.try_set(None);
+                    let _ = progress.try_set(p);
+                }
+                BulkEvent::Waiting { millis } => {
+                    let _ = waiting.try_set(Some(millis));
+                }
+            };
+            let cancelled = move || cancel.try_get_value().unwrap_or(true);
+            let end = connection
+                .connector()
+                .run_bulk(&BrowserTransport, &mut run, &events, &cancelled)
+                .await;
+            if let BulkEnd::Stopped(err) = &end {
+                if err.needs_reconnect() {
+                    state.disconnect(Some(err.message()));
+                }
+            }
+            let labels: Vec<String> = run.targets.iter().map(|t| t.label.clone()).collect();
+            let outcome = match &end {
+                BulkEnd::Stopped(err) => format!("{}; stopped: {}", run.summary(), err.message()),
+                BulkEnd::Cancelled => format!("{}; cancelled", run.summary()),
+                BulkEnd::Finished => run.summary(),
+            };
+            state.log_activity(&format!("{name} (bulk)"), &labels, outcome);
+            let _ = waiting.try_set(None);
+            let _ = stage.try_set(Stage::Ended(run, end));
+            on_done.run(());
+        });
+    };
+
+    let confirmed =
+        Signal::derive(move || !destroys || typed.with(|t| t.trim() == count.to_string()));
+    let body = move || {
+        match stage.get() {
+        Stage::Confirm => {
+            let more = count.saturating_sub(first_targets.len());
+            view! {
+                <p>{format!("{name}: {count} {noun}.")}</p>
+                <ul class="bulk-targets">
+                    {first_targets.iter().map(|t| view! { <li>{t.clone()}</li> }).collect_view()}
+                    {(more > 0).then(|| view! { <li>{format!("and {more} more")}</li> })}
+                </ul>
+                {destroys.then(|| view! {
+                    <p class="warning">
+                        "This permanently deletes app data on the devices, including anything not \
+                         yet uploaded. It cannot be undone."
+                    </p>
+                    <label for="bulk-confirm-count">{format!("Type {count} to confirm")}</label>
+                    <input
+                        id="bulk-confirm-count"
+                        inputmode="numeric"
+                        autocomplete="off"
+                        prop:value=move || typed.get()
+                        on:input=move |ev| typed.set(event_target_value(&ev))
+                    />
+                })}
+                <div class="dialog-buttons">
+                    <button type="button" on:click=move |_| on_close.run(())>"Cancel"</button>
+                    <button
+                        type="button"
+                        class=if destroys { "danger confirm" } else { "primary confirm" }
+                        prop:disabled=move || !confirmed.get()
+                        on:click=move |_| start(initial.get_value())
+                    >
+                        {format!("{name} {count}")}
+                    </button>
+                </div>
+            }
+            .into_any()
+        }
+        Stage::Running => view! {
+            <ProgressBar progress=progress />
+            {move || waiting.get().map(|ms| view! {
+                <p class="notice" role="status">
+                    {format!("The backend is rate limiting; resuming in {} s without resending anything.", ms.div_ceil(1000))}
+                </p>
+            })}
+            <div class="dialog-buttons">
+                <button
+                    type="button"
+                    id="bulk-cancel"
+                    on:click=move |_| cancel.set_value(true)
+                >
+                    "Cancel after this chunk"
+                </button>
+            </div>
+        }
+        .into_any(),
+        Stage::Ended(run, end) => {
+            let failed = run.progress().failed;
+            let retry = run.retry_failed();
+            let csv = run.results_csv();
+            view! {
+                <ProgressBar progress=Signal::stored(run.progress()) />
+                {match end {
+                    BulkEnd::Finished => view! { <p class="notice ok" role="status" id="bulk-summary">{format!("Finished: {}.", run.summary())}</p> }.into_any(),
+                    BulkEnd::Cancelled => view! { <p class="notice" role="status" id="bulk-summary">{format!("Cancelled: {}.", run.summary())}</p> }.into_any(),
+                    BulkEnd::Stopped(err) => view! { <ErrorNotice message=format!("Stopped: {}. {}", run.summary(), err.message()) /> }.into_any(),
+                }}
+                <BulkResults run=run />
+                <div class="dialog-buttons">
+                    <button
+                        type="button"
+                        id="bulk-download"
+                        on:click=move |_| {
+                            browser::download("roster-bulk-results.csv", &csv);
+                        }
+                    >
+                        "Download results (CSV)"
+                    </button>
+                    {(failed > 0).then(|| view! {
+                        <button
+                            type="button"
+                            id="bulk-retry"
+                            on:click=move |_| start(retry.clone())
+                        >
+                            {format!("Retry the {failed} failed")}
+                        </button>
+                    })}
+                    <button type="button" class="primary" id="bulk-close" on:click=move |_| on_close.run(())>
+                        "Close"
+                    </button>
+                </div>
+            }
+            .into_any()
+        }
+    }
+    };
+    view! {
+        <Modal title=format!("{name}: {count} {noun}") on_close=on_close>
+            {body}
+        </Modal>
+    }
+}
+
+/// Done / failed / total as a bar and in words.
+#[component]
+fn ProgressBar(#[prop(into)] progress: Signal<Progress>) -> impl IntoView {
+    view! {
+        <progress
+            class="bulk-progress"
+            max=move || progress.get().total.max(1).to_string()
+            value=move || progress.get().finished().to_string()
+        ></progress>
+        <p id="bulk-progress" role="status">
+            {move || {
+                let p = progress.get();
+                format!("{} done, {} failed, {} in all", p.done, p.failed, p.total)
+            }}
+        </p>
+    }
+}
+
+/// Each target's outcome, failures first.
+#[component]
+fn BulkResults(run: BulkRun) -> impl IntoView {
+    let mut rows: Vec<_> = run.targets.iter().collect();
+    rows.sort_by_key(|t| !matches!(t.outcome, TargetOutcome::Failed(_)));
+    let hidden = rows.len().saturating_sub(RESULT_ROWS);
+    view! {
+        <div class="table-wrap bulk-results-wrap">
+            <table class="bulk-results">
+                <thead>
+                    <tr>
+                        <th scope="col">"Target"</th>
+                        <th scope="col">"Outcome"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows
+                        .into_iter()
+                        .take(RESULT_ROWS)
+                        .map(|t| {
+                            let (class, text) = match &t.outcome {
+                                TargetOutcome::Done => ("done", "Done".to_string()),
+                                TargetOutcome::Failed(message) => ("failed", format!("Failed: {message}")),
+                                TargetOutcome::Pending => ("pending", "Not sent".to_string()),
+                            };
+                            view! {
+                                <tr class=class>
+                                    <td>{t.label.clone()}</td>
+                                    <td class="outcome">{text}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+        {(hidden > 0).then(|| view! {
+            <p class="hint">{format!("{hidden} more in the CSV download.")}</p>
+        })}
+    }
+}
