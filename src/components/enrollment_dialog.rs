@@ -30,6 +30,7 @@ struct Issued {
 pub fn EnrollmentDialog(user: User, #[prop(into)] on_close: Callback<()>) -> impl IntoView {
     let state = expect_context::<AppState>();
     let user_id = StoredValue::new(user.id.clone());
+    let who = StoredValue::new(user.label().to_string());
     let issued = RwSignal::new(None::<Result<Issued, String>>);
     let requesting = RwSignal::new(false);
     let now = RwSignal::new(Utc::now());
@@ -55,6 +56,13 @@ pub fn EnrollmentDialog(user: User, #[prop(into)] on_close: Callback<()>) -> imp
                 .connector()
                 .enrollment_token(&BrowserTransport, &user_id.get_value())
                 .await;
+            let logged = match &result {
+                Ok(_) => "Issued, valid 5 minutes".to_string(),
+                Err(err) => format!("Failed: {}", err.message()),
+            };
+            if let Some(who) = who.try_get_value() {
+                state.log_activity("New enrollment token", &[who], logged);
+            }
             let result = match result {
                 Ok(token) => Ok(Issued {
                     qr_svg: enrollment::qr_svg(&token.url),

@@ -5,6 +5,8 @@ use crate::harness::{Harness, Screen};
 use chrono::{DateTime, Duration, Utc};
 use fantoccini::Locator;
 use roster_sandbox::db::User;
+use roster_sandbox::error::ErrorType;
+use roster_sandbox::server::FaultKind;
 
 /// Ticks "select all matching", opens the bulk action `button` and returns the dialog's text.
 async fn open_bulk(h: &Harness, button: &str) -> String {
@@ -162,8 +164,14 @@ async fn policy_preview_and_run_sign_out_exactly_the_stale_sessions() {
     h.wait_for_text("#policy-count", &format!("{n} enrolled sessions"))
         .await;
 
+    // The first batch request is refused with 429: the run waits, then resends it.
     h.find("#policy-run").await.click().await.unwrap();
-    h.find(".modal button.confirm").await.click().await.unwrap();
+    let confirm = h.find(".modal button.confirm").await;
+    h.sandbox
+        .state
+        .inject_fault(FaultKind::Error(ErrorType::TooManyRequests), 1);
+    confirm.click().await.unwrap();
+    h.wait_for_text(".modal .notice", "resuming in").await;
     h.wait_for_text("#bulk-summary", &format!("Finished: {n} done, 0 failed"))
         .await;
     let after = h.sandbox_users();
