@@ -98,6 +98,12 @@ pub fn BulkDialog(
         });
     };
 
+    // While a run goes on the dialog stays open (Escape included): Cancel stops it cleanly.
+    let close = Callback::new(move |_| {
+        if stage.with_untracked(|s| *s != Stage::Running) {
+            on_close.run(());
+        }
+    });
     let confirmed =
         Signal::derive(move || !destroys || typed.with(|t| t.trim() == count.to_string()));
     let body = move || {
@@ -197,7 +203,7 @@ pub fn BulkDialog(
     }
     };
     view! {
-        <Modal title=format!("{name}: {count} {noun}") on_close=on_close>
+        <Modal title=format!("{name}: {count} {noun}") on_close=close>
             {body}
         </Modal>
     }
