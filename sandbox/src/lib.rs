@@ -3,6 +3,7 @@
 //! is the whole demo and the backend of every end-to-end test.
 
 pub mod api;
+pub mod assets;
 pub mod clock;
 pub mod config;
 pub mod control;

@@ -20,7 +20,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::oneshot;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::services::{ServeDir, ServeFile};
 
 /// A fault the next API requests answer with instead of their normal response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -224,9 +223,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .nest("/sandbox", control::routes())
         .route("/config.json", get(app_config));
     let app = match &state.config.dist {
-        Some(dist) => app.fallback_service(
-            ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html"))),
-        ),
+        Some(dist) => app.fallback_service(crate::assets::service(dist)),
         None => app.fallback(no_app),
     };
     app.with_state(state)

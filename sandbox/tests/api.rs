@@ -990,3 +990,53 @@ async fn serves_the_app_its_routes_and_a_preset_config() {
     assert_eq!(config["backends"][0]["base_url"], sb.base);
     let _ = std::fs::remove_dir_all(&dist);
 }
+
+#[tokio::test]
+async fn serves_precompressed_copies_and_caches_hashed_files() {
+    let dist = std::env::temp_dir().join(format!("roster-sandbox-br-{}", std::process::id()));
+    std::fs::create_dir_all(&dist).unwrap();
+    let wasm = "app-0123456789abcdef_bg.wasm";
+    for (name, body) in [
+        ("index.html", "<title>Roster</title>"),
+        ("index.html.br", "BR-INDEX"),
+        (wasm, "RAW"),
+        (&format!("{wasm}.br") as &str, "BR"),
+        (&format!("{wasm}.gz") as &str, "GZ"),
+    ] {
+        std::fs::write(dist.join(name), body).unwrap();
+    }
+    let sb = sandbox(&["--dist", dist.to_str().unwrap()]).await;
+    let fetch = |path: &str, accept: &str| {
+        sb.client
+            .get(format!("{}{path}", sb.server.url()))
+            .header("Accept-Encoding", accept)
+            .send()
+    };
+    let header = |r: &reqwest::Response, name: &str| {
+        r.headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_string())
+    };
+    for (accept, encoding, body) in [
+        ("br, gzip", Some("br"), "BR"),
+        ("gzip", Some("gzip"), "GZ"),
+        ("identity", None, "RAW"),
+    ] {
+        let response = fetch(&format!("/{wasm}"), accept).await.unwrap();
+        assert_eq!(header(&response, "content-encoding").as_deref(), encoding, "{accept}");
+        assert_eq!(
+            header(&response, "cache-control").as_deref(),
+            Some("public, max-age=31536000, immutable")
+        );
+        assert!(header(&response, "vary").unwrap().to_lowercase().contains("accept-encoding"));
+        assert_eq!(response.text().await.unwrap(), body, "{accept}");
+    }
+    // The page itself (and any route of the console) is revalidated, and precompressed too.
+    for path in ["/", "/users/x"] {
+        let response = fetch(path, "br").await.unwrap();
+        assert_eq!(header(&response, "cache-control").as_deref(), Some("no-cache"));
+        assert_eq!(header(&response, "content-encoding").as_deref(), Some("br"), "{path}");
+        assert_eq!(response.text().await.unwrap(), "BR-INDEX");
+    }
+    let _ = std::fs::remove_dir_all(&dist);
+}

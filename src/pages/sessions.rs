@@ -184,8 +184,9 @@ fn SessionsTable(load: UsersLoad, reload: Callback<()>) -> impl IntoView {
                 >
                     <option value="">"Any"</option>
                     {STATES
+                        .into_iter()
                         .map(|s| view! { <option value=s.wire().to_string()>{s.label().to_string()}</option> })
-                        .to_vec()}
+                        .collect_view()}
                 </select>
             </label>
             <PlatformFilter

@@ -127,8 +127,9 @@ fn UsersTable(load: UsersLoad, reload: Callback<()>) -> impl IntoView {
                 >
                     <option value="">"Any"</option>
                     {STATUSES
+                        .into_iter()
                         .map(|s| view! { <option value=status_key(s)>{s.label()}</option> })
-                        .to_vec()}
+                        .collect_view()}
                 </select>
             </label>
             <PlatformFilter
