@@ -71,7 +71,9 @@ mod tests {
         assert!(!is_content_hashed("/"));
         assert!(!is_content_hashed("/index.html"));
         assert!(!is_content_hashed("/config.json"));
-        assert!(!is_content_hashed("/users/c8c8c4f8-5013-11e7-a8c7-04017e679e01"));
+        assert!(!is_content_hashed(
+            "/users/c8c8c4f8-5013-11e7-a8c7-04017e679e01"
+        ));
         assert!(!is_content_hashed("/main-a3a95ac1a9f936eZ.css"));
     }
 }

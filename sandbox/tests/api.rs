@@ -1023,19 +1023,33 @@ async fn serves_precompressed_copies_and_caches_hashed_files() {
         ("identity", None, "RAW"),
     ] {
         let response = fetch(&format!("/{wasm}"), accept).await.unwrap();
-        assert_eq!(header(&response, "content-encoding").as_deref(), encoding, "{accept}");
+        assert_eq!(
+            header(&response, "content-encoding").as_deref(),
+            encoding,
+            "{accept}"
+        );
         assert_eq!(
             header(&response, "cache-control").as_deref(),
             Some("public, max-age=31536000, immutable")
         );
-        assert!(header(&response, "vary").unwrap().to_lowercase().contains("accept-encoding"));
+        assert!(header(&response, "vary")
+            .unwrap()
+            .to_lowercase()
+            .contains("accept-encoding"));
         assert_eq!(response.text().await.unwrap(), body, "{accept}");
     }
     // The page itself (and any route of the console) is revalidated, and precompressed too.
     for path in ["/", "/users/x"] {
         let response = fetch(path, "br").await.unwrap();
-        assert_eq!(header(&response, "cache-control").as_deref(), Some("no-cache"));
-        assert_eq!(header(&response, "content-encoding").as_deref(), Some("br"), "{path}");
+        assert_eq!(
+            header(&response, "cache-control").as_deref(),
+            Some("no-cache")
+        );
+        assert_eq!(
+            header(&response, "content-encoding").as_deref(),
+            Some("br"),
+            "{path}"
+        );
         assert_eq!(response.text().await.unwrap(), "BR-INDEX");
     }
     let _ = std::fs::remove_dir_all(&dist);

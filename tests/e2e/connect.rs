@@ -51,7 +51,7 @@ async fn connect_with_the_demo_token_lists_every_user() {
         .unwrap();
     assert_eq!(first_id, first_by_name.id);
     let first_name = rows[0]
-        .find(fantoccini::Locator::Css("td"))
+        .find(fantoccini::Locator::Css("td a"))
         .await
         .unwrap()
         .text()
