@@ -70,7 +70,14 @@ async fn bulk_lock_of_a_filtered_selection_reports_each_user() {
         text.contains("and "),
         "the first targets, then how many more: {text}"
     );
-    h.find(".modal button.confirm").await.click().await.unwrap();
+    // The batch answer comes back broken: every target is reported failed, none is resent
+    // by the run, and "retry the failed ones" runs them again.
+    let confirm = h.find(".modal button.confirm").await;
+    h.sandbox.state.inject_fault(FaultKind::Malformed, 1);
+    confirm.click().await.unwrap();
+    h.wait_for_text("#bulk-summary", &format!("Finished: 0 done, {n} failed"))
+        .await;
+    h.find("#bulk-retry").await.click().await.unwrap();
     h.wait_for_text("#bulk-summary", &format!("Finished: {n} done, 0 failed"))
         .await;
     let results = h
