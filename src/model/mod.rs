@@ -97,6 +97,12 @@ impl User {
     }
 }
 
+/// "Ann Lee – Pixel 7": a session named for result tables and the activity log.
+pub fn session_label(user: &User, session: &Session) -> String {
+    let device = session.label.as_deref().unwrap_or("unnamed device");
+    format!("{} – {device}", user.label())
+}
+
 /// One device that is or was signed in as a user.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Session {

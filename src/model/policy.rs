@@ -2,7 +2,7 @@
 //! authentication is more than N days old", previewed from current data, run as one bulk action.
 
 use super::view::more_than_days_ago;
-use super::{SessionState, User};
+use super::{session_label, SessionState, User};
 use crate::connector::Action;
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
@@ -48,13 +48,12 @@ pub fn reauthentications(users: &[User], found: &[(usize, usize)]) -> Vec<(Actio
         .iter()
         .map(|&(u, s)| {
             let (user, session) = (&users[u], &users[u].sessions[s]);
-            let device = session.label.as_deref().unwrap_or("unnamed device");
             (
                 Action::ReAuthenticateSession {
                     user_id: user.id.clone(),
                     session_id: session.id.clone(),
                 },
-                format!("{} – {device}", user.label()),
+                session_label(user, session),
             )
         })
         .collect()

@@ -16,7 +16,7 @@ use crate::connector::Action;
 use crate::model::bulk::BulkRun;
 use crate::model::sessions_view::{sessions_csv, SessionAt, SessionSortKey, SessionsView, STATES};
 use crate::model::users_view::platforms_of;
-use crate::model::{time, Session, SessionState, User};
+use crate::model::{session_label, time, Session, SessionState, User};
 use crate::state::AppState;
 use crate::transport::BrowserTransport;
 use crate::url::encode_component;
@@ -59,8 +59,7 @@ fn bulk_action(wipe: bool, user: &User, session: &Session) -> Option<(Action, St
         },
         (false, _) => return None,
     };
-    let device = session.label.as_deref().unwrap_or("unnamed device");
-    Some((action, format!("{} – {device}", user.label())))
+    Some((action, session_label(user, session)))
 }
 
 /// The sessions table with its filters, paging and per-session actions.
