@@ -108,6 +108,14 @@ pub fn BulkDialog(
         Signal::derive(move || !destroys || typed.with(|t| t.trim() == count.to_string()));
     let body = move || {
         match stage.get() {
+        // Every ticked row was already as asked (e.g. "Unlock" on unlocked users).
+        Stage::Confirm if count == 0 => view! {
+            <p>"None of the selected rows needs this: there is nothing to send."</p>
+            <div class="dialog-buttons">
+                <button type="button" class="primary" on:click=move |_| on_close.run(())>"Close"</button>
+            </div>
+        }
+        .into_any(),
         Stage::Confirm => {
             let more = count.saturating_sub(first_targets.len());
             view! {
