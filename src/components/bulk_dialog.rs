@@ -93,8 +93,10 @@ pub fn BulkDialog(
             };
             state.log_activity(&format!("{name} (bulk)"), &labels, outcome);
             let _ = waiting.try_set(None);
-            let _ = stage.try_set(Stage::Ended(run, end));
-            on_done.run(());
+            // The page may be gone (a refused run disconnects): then there is nothing to tell.
+            if stage.try_set(Stage::Ended(run, end)).is_none() {
+                let _ = on_done.try_run(());
+            }
         });
     };
 

@@ -93,7 +93,11 @@ fn SessionsTable(load: UsersLoad, reload: Callback<()>) -> impl IntoView {
         let Some(connection) = state.connection.get_untracked() else {
             return;
         };
-        let Some(mut old) = users.with_untracked(|all| all.get(position).cloned()) else {
+        // The page may have been left while the action ran.
+        let Some(mut old) = users
+            .try_with_untracked(|all| all.get(position).cloned())
+            .flatten()
+        else {
             return;
         };
         spawn_local(async move {
