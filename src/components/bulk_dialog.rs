@@ -219,6 +219,18 @@ pub fn BulkDialog(
     }
 }
 
+/// Re-reads the users once a bulk dialog that ran something is closed.
+#[component]
+pub fn ReloadAfterBulk(bulk: RwSignal<Option<BulkRun>>, reload: Callback<()>) -> impl IntoView {
+    Effect::new(move |was_open: Option<bool>| {
+        let open = bulk.with(Option::is_some);
+        if was_open == Some(true) && !open {
+            reload.run(());
+        }
+        open
+    });
+}
+
 /// Done / failed / total as a bar and in words.
 #[component]
 fn ProgressBar(#[prop(into)] progress: Signal<Progress>) -> impl IntoView {

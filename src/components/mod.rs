@@ -11,8 +11,8 @@ mod users_load;
 
 pub use action_dialogs::{LockDialog, SessionActionButtons, SessionActionDialog};
 pub use action_runner::{ActionRunner, Outcome, OutcomeNotice};
-pub use bulk_dialog::BulkDialog;
+pub use bulk_dialog::{BulkDialog, ReloadAfterBulk};
 pub use enrollment_dialog::EnrollmentDialog;
 pub use error_notice::ErrorNotice;
 pub use modal::Modal;
-pub use users_load::{progress_text, waiting_text, UsersLoader};
+pub use users_load::{names_notice, progress_text, waiting_text, UsersLoader};

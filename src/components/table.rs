@@ -1,5 +1,6 @@
-//! What the users and sessions tables share: their view in the URL, sortable column headers,
-//! and showing one page of rows at a time so 10,000 rows stay quick on a tablet.
+//! What the users and sessions tables share: their view in the URL, filter fields, sortable
+//! column headers, row selection for bulk actions, and showing one page of rows at a time so
+//! 10,000 rows stay quick on a tablet.
 
 use crate::model::view::{Column, TableView};
 use crate::url::query_string;
@@ -138,6 +139,54 @@ pub fn Pager(
                 </button>
             </nav>
         </Show>
+    }
+}
+
+/// The platform menu of a filter bar, listing the platforms seen.
+#[component]
+pub fn PlatformFilter(
+    platforms: Vec<String>,
+    #[prop(into)] selected: Signal<Option<String>>,
+    on_change: impl Fn(leptos::ev::Event) + 'static,
+) -> impl IntoView {
+    view! {
+        <label>
+            "Platform"
+            <select
+                id="platform-filter"
+                prop:value=move || selected.get().unwrap_or_default()
+                on:change=on_change
+            >
+                <option value="">"Any"</option>
+                {platforms
+                    .into_iter()
+                    .map(|p| view! { <option value=p.clone()>{p.clone()}</option> })
+                    .collect_view()}
+            </select>
+        </label>
+    }
+}
+
+/// A "more than N days" number field of a filter bar; empty means no filter.
+#[component]
+pub fn DaysFilter(
+    id: &'static str,
+    label: &'static str,
+    #[prop(into)] days: Signal<Option<u32>>,
+    on_input: impl Fn(leptos::ev::Event) + 'static,
+) -> impl IntoView {
+    view! {
+        <label>
+            {label}
+            <input
+                id=id
+                type="number"
+                min="0"
+                inputmode="numeric"
+                prop:value=move || days.get().map(|d| d.to_string()).unwrap_or_default()
+                on:input=on_input
+            />
+        </label>
     }
 }
 

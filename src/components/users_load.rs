@@ -90,6 +90,17 @@ pub fn UsersLoader<V: IntoView + 'static>(
     }
 }
 
+/// A notice when display names could not be loaded; the users are still shown, by id.
+pub fn names_notice(load: &UsersLoad) -> Option<impl IntoView> {
+    load.names_error.as_ref().map(|err| {
+        view! {
+            <p class="notice" role="status">
+                {format!("Display names are unavailable, so users are shown by id. {}", err.message())}
+            </p>
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

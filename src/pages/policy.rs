@@ -2,9 +2,8 @@
 //! previewed from the server's current data, then run as one bulk action.
 
 use super::require_connection;
-use super::users::ReloadAfterBulk;
 use crate::components::table::{page_bounds, Pager, PAGE_SIZE};
-use crate::components::{BulkDialog, UsersLoader};
+use crate::components::{BulkDialog, ReloadAfterBulk, UsersLoader};
 use crate::connector::journeyapps::UsersLoad;
 use crate::model::bulk::BulkRun;
 use crate::model::policy::{count_by_platform, reauthentications, stale_sessions, DEFAULT_DAYS};

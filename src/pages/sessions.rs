@@ -2,14 +2,14 @@
 //! view, with the per-session actions of the user page.
 
 use super::require_connection;
-use super::users::{names_notice, DaysFilter, PlatformFilter, ReloadAfterBulk};
 use crate::browser;
 use crate::components::table::{
-    edit_view, page_bounds, use_url_view, Pager, SelectCell, SelectPageHeader, Selection,
-    SelectionBar, SortHeader, PAGE_SIZE,
+    edit_view, page_bounds, use_url_view, DaysFilter, Pager, PlatformFilter, SelectCell,
+    SelectPageHeader, Selection, SelectionBar, SortHeader, PAGE_SIZE,
 };
 use crate::components::{
-    ActionRunner, BulkDialog, OutcomeNotice, SessionActionButtons, SessionActionDialog, UsersLoader,
+    names_notice, ActionRunner, BulkDialog, OutcomeNotice, ReloadAfterBulk, SessionActionButtons,
+    SessionActionDialog, UsersLoader,
 };
 use crate::connector::journeyapps::UsersLoad;
 use crate::connector::Action;

@@ -3,10 +3,10 @@
 use super::require_connection;
 use crate::browser;
 use crate::components::table::{
-    edit_view, page_bounds, use_url_view, Pager, SelectCell, SelectPageHeader, Selection,
-    SelectionBar, SortHeader, PAGE_SIZE,
+    edit_view, page_bounds, use_url_view, DaysFilter, Pager, PlatformFilter, SelectCell,
+    SelectPageHeader, Selection, SelectionBar, SortHeader, PAGE_SIZE,
 };
-use crate::components::{BulkDialog, UsersLoader};
+use crate::components::{names_notice, BulkDialog, ReloadAfterBulk, UsersLoader};
 use crate::connector::journeyapps::UsersLoad;
 use crate::connector::Action;
 use crate::model::bulk::BulkRun;
@@ -25,17 +25,6 @@ pub fn UsersPage() -> impl IntoView {
             <UsersLoader loaded=|load, reload| view! { <UsersTable load=load reload=reload /> } />
         </section>
     }
-}
-
-/// A notice when display names could not be loaded; the users are still shown, by id.
-pub fn names_notice(load: &UsersLoad) -> Option<impl IntoView> {
-    load.names_error.as_ref().map(|err| {
-        view! {
-            <p class="notice" role="status">
-                {format!("Display names are unavailable, so users are shown by id. {}", err.message())}
-            </p>
-        }
-    })
 }
 
 /// The bulk actions on users.
@@ -201,66 +190,6 @@ fn UsersTable(load: UsersLoad, reload: Callback<()>) -> impl IntoView {
             />
         })}
         <ReloadAfterBulk bulk=bulk reload=reload />
-    }
-}
-
-/// Re-reads the users once a bulk dialog that ran something is closed.
-#[component]
-pub fn ReloadAfterBulk(bulk: RwSignal<Option<BulkRun>>, reload: Callback<()>) -> impl IntoView {
-    Effect::new(move |was_open: Option<bool>| {
-        let open = bulk.with(Option::is_some);
-        if was_open == Some(true) && !open {
-            reload.run(());
-        }
-        open
-    });
-}
-
-/// The platform menu of a filter bar, listing the platforms seen.
-#[component]
-pub fn PlatformFilter(
-    platforms: Vec<String>,
-    #[prop(into)] selected: Signal<Option<String>>,
-    on_change: impl Fn(leptos::ev::Event) + 'static,
-) -> impl IntoView {
-    view! {
-        <label>
-            "Platform"
-            <select
-                id="platform-filter"
-                prop:value=move || selected.get().unwrap_or_default()
-                on:change=on_change
-            >
-                <option value="">"Any"</option>
-                {platforms
-                    .into_iter()
-                    .map(|p| view! { <option value=p.clone()>{p.clone()}</option> })
-                    .collect_view()}
-            </select>
-        </label>
-    }
-}
-
-/// A "more than N days" number field of a filter bar; empty means no filter.
-#[component]
-pub fn DaysFilter(
-    id: &'static str,
-    label: &'static str,
-    #[prop(into)] days: Signal<Option<u32>>,
-    on_input: impl Fn(leptos::ev::Event) + 'static,
-) -> impl IntoView {
-    view! {
-        <label>
-            {label}
-            <input
-                id=id
-                type="number"
-                min="0"
-                inputmode="numeric"
-                prop:value=move || days.get().map(|d| d.to_string()).unwrap_or_default()
-                on:input=on_input
-            />
-        </label>
     }
 }
 
