@@ -344,6 +344,8 @@ impl JourneyApps {
                 join_display_names(&mut users, names);
                 None
             }
+            // Refused credentials are refused for everything, whichever request heard it first.
+            Err(err) if err.needs_reconnect() => return Err(err),
             Err(err) => Some(err),
         };
         Ok(UsersLoad { users, names_error })

@@ -357,6 +357,25 @@ fn users_still_load_when_names_fail() {
 }
 
 #[test]
+fn refused_credentials_on_the_names_refuse_the_whole_load() {
+    let transport = Scripted::new(|r: &HttpRequest, _| {
+        if r.url.contains("/objects/") {
+            Ok(HttpResponse {
+                status: 401,
+                body: error_body("AUTHENTICATION_FAILED"),
+            })
+        } else {
+            Ok(listing(&r.url, 5, true))
+        }
+    });
+    let result = block_on(connector().load_users(&transport, &|_| {}));
+    assert!(
+        matches!(result, Err(ApiError::Unauthorized { .. })),
+        "{result:?}"
+    );
+}
+
+#[test]
 fn a_network_failure_is_reported_as_such() {
     let down = Scripted::new(|_: &HttpRequest, _| Err(TransportError("Failed to fetch".into())));
     assert_eq!(
