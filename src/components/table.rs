@@ -142,6 +142,22 @@ pub fn Pager(
     }
 }
 
+/// The search field of a filter bar.
+#[component]
+pub fn SearchFilter(
+    id: &'static str,
+    placeholder: &'static str,
+    #[prop(into)] text: Signal<String>,
+    on_input: impl Fn(leptos::ev::Event) + 'static,
+) -> impl IntoView {
+    view! {
+        <label>
+            "Search"
+            <input id=id type="search" placeholder=placeholder prop:value=text on:input=on_input />
+        </label>
+    }
+}
+
 /// The platform menu of a filter bar, listing the platforms seen.
 #[component]
 pub fn PlatformFilter(

@@ -4,8 +4,8 @@
 use super::require_connection;
 use crate::browser;
 use crate::components::table::{
-    edit_view, page_bounds, use_url_view, DaysFilter, Pager, PlatformFilter, SelectCell,
-    SelectPageHeader, Selection, SelectionBar, SortHeader, PAGE_SIZE,
+    edit_view, page_bounds, use_url_view, DaysFilter, Pager, PlatformFilter, SearchFilter,
+    SelectCell, SelectPageHeader, Selection, SelectionBar, SortHeader, PAGE_SIZE,
 };
 use crate::components::{
     names_notice, ActionRunner, BulkDialog, OutcomeNotice, ReloadAfterBulk, SessionActionButtons,
@@ -168,16 +168,12 @@ fn SessionsTable(load: UsersLoad, reload: Callback<()>) -> impl IntoView {
         {notice}
         <OutcomeNotice outcome=runner.outcome />
         <div class="filters" role="search">
-            <label>
-                "Search"
-                <input
-                    id="session-search"
-                    type="search"
-                    placeholder="Device, device id, user name or id"
-                    prop:value=move || current.with(|v| v.search.clone())
-                    on:input=change(|v, text| v.search = text)
-                />
-            </label>
+            <SearchFilter
+                id="session-search"
+                placeholder="Device, device id, user name or id"
+                text=Signal::derive(move || current.with(|v| v.search.clone()))
+                on_input=change(|v, text| v.search = text)
+            />
             <label>
                 "State"
                 <select

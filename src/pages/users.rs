@@ -3,8 +3,8 @@
 use super::require_connection;
 use crate::browser;
 use crate::components::table::{
-    edit_view, page_bounds, use_url_view, DaysFilter, Pager, PlatformFilter, SelectCell,
-    SelectPageHeader, Selection, SelectionBar, SortHeader, PAGE_SIZE,
+    edit_view, page_bounds, use_url_view, DaysFilter, Pager, PlatformFilter, SearchFilter,
+    SelectCell, SelectPageHeader, Selection, SelectionBar, SortHeader, PAGE_SIZE,
 };
 use crate::components::{names_notice, BulkDialog, ReloadAfterBulk, UsersLoader};
 use crate::connector::journeyapps::UsersLoad;
@@ -95,16 +95,12 @@ fn UsersTable(load: UsersLoad, reload: Callback<()>) -> impl IntoView {
     view! {
         {notice}
         <div class="filters" role="search">
-            <label>
-                "Search"
-                <input
-                    id="user-search"
-                    type="search"
-                    placeholder="Name or id"
-                    prop:value=move || current.with(|v| v.search.clone())
-                    on:input=change(|v, text| v.search = text)
-                />
-            </label>
+            <SearchFilter
+                id="user-search"
+                placeholder="Name or id"
+                text=Signal::derive(move || current.with(|v| v.search.clone()))
+                on_input=change(|v, text| v.search = text)
+            />
             <label>
                 "Status"
                 <select
