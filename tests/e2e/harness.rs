@@ -103,7 +103,9 @@ impl Harness {
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {chromedriver} ({e}); .ci/setup installs it"));
 
-        let profile = std::env::temp_dir().join(format!("roster-e2e-{port}"));
+        // Unique per process and port, so no leftover of an earlier run is ever reused.
+        let profile =
+            std::env::temp_dir().join(format!("roster-e2e-{}-{port}", std::process::id()));
         std::fs::create_dir_all(downloads_in(&profile)).unwrap();
         let browser = connect_browser(port, &profile).await;
         Harness {
@@ -316,7 +318,9 @@ fn downloads_in(profile: &Path) -> PathBuf {
     profile.join("downloads")
 }
 
-async fn connect_browser(port: u16, profile: &Path) -> Client {
+/// What ChromeDriver is asked for: headless Chromium with its own user data dir `data_dir`,
+/// saving downloads under `profile`.
+fn capabilities(profile: &Path, data_dir: &Path) -> serde_json::Map<String, serde_json::Value> {
     let chromium = std::env::var("CHROME_BIN").unwrap_or_else(|_| "/usr/bin/chromium".into());
     let mut capabilities = serde_json::Map::new();
     capabilities.insert(
@@ -327,7 +331,7 @@ async fn connect_browser(port: u16, profile: &Path) -> Client {
                 "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-quic", "--no-first-run", "--window-size=1366,768",
-                format!("--user-data-dir={}", profile.display()),
+                format!("--user-data-dir={}", data_dir.display()),
             ],
             "prefs": {
                 "download.default_directory": downloads_in(profile).display().to_string(),
@@ -335,17 +339,24 @@ async fn connect_browser(port: u16, profile: &Path) -> Client {
             }
         }),
     );
+    capabilities
+}
+
+async fn connect_browser(port: u16, profile: &Path) -> Client {
     let url = format!("http://127.0.0.1:{port}");
     let deadline = Instant::now() + PATIENCE;
-    loop {
+    for attempt in 1.. {
+        // A fresh user data dir per attempt: a Chromium that exited at start may leave its
+        // directory locked, and the next try must not trip over it.
+        let data_dir = profile.join(format!("chromium-{attempt}"));
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
         match ClientBuilder::new(connector)
-            .capabilities(capabilities.clone())
+            .capabilities(capabilities(profile, &data_dir))
             .connect(&url)
             .await
         {
             Ok(client) => return client,
-            // ChromeDriver takes a moment to listen.
+            // ChromeDriver takes a moment to listen; Chromium may fail to start on a busy machine.
             Err(err) if Instant::now() < deadline => {
                 let _ = err;
                 tokio::time::sleep(Duration::from_millis(200)).await;
@@ -353,4 +364,5 @@ async fn connect_browser(port: u16, profile: &Path) -> Client {
             Err(err) => panic!("cannot start a browser session through chromedriver: {err}"),
         }
     }
+    unreachable!("the attempts only end by returning or panicking")
 }
