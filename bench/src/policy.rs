@@ -14,74 +14,17 @@
 
 use chrono::{DateTime, Duration, Utc};
 use roster::connector::journeyapps::{parse_user, BulkEnd, JourneyApps};
-use roster::connector::{
-    Credentials, HttpRequest, HttpResponse, Method, Transport, TransportError,
-};
+use roster::connector::{Credentials, HttpRequest, HttpResponse, Transport};
 use roster::model::bulk::BulkRun;
 use roster::model::policy::{reauthentications, stale_sessions, DEFAULT_DAYS};
+use roster_bench::Http;
 use roster_sandbox::db::{Container, Device, NewSession, NewUser, Runtime, Session, SyncStatus};
 use roster_sandbox::demo::Rng;
 use roster_sandbox::{start, Config, RunningSandbox};
-use std::cell::Cell;
 use std::collections::HashSet;
 use std::time::Instant;
 
 const TOKEN: &str = "bench-token";
-
-/// reqwest behind Roster's `Transport`, counting what it sends.
-struct Http {
-    client: reqwest::Client,
-    sent: Cell<u64>,
-    refused: Cell<u64>,
-}
-
-impl Http {
-    fn new() -> Http {
-        Http {
-            client: reqwest::Client::new(),
-            sent: Cell::new(0),
-            refused: Cell::new(0),
-        }
-    }
-}
-
-impl Transport for Http {
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        self.sent.set(self.sent.get() + 1);
-        let builder = match request.method {
-            Method::Get => self.client.get(&request.url),
-            Method::Post => self.client.post(&request.url),
-        }
-        .header("Authorization", &request.authorization);
-        let builder = match request.json_body {
-            Some(body) => builder
-                .header("Content-Type", "application/json")
-                .body(body),
-            None => builder,
-        };
-        let response = builder
-            .send()
-            .await
-            .map_err(|e| TransportError(e.to_string()))?;
-        let status = response.status().as_u16();
-        if status == 429 {
-            self.refused.set(self.refused.get() + 1);
-        }
-        let body = response
-            .text()
-            .await
-            .map_err(|e| TransportError(e.to_string()))?;
-        Ok(HttpResponse { status, body })
-    }
-
-    async fn sleep(&self, millis: u32) {
-        tokio::time::sleep(std::time::Duration::from_millis(millis.into())).await;
-    }
-
-    fn jitter(&self) -> f64 {
-        f64::from(Utc::now().timestamp_subsec_nanos()) / 1e9
-    }
-}
 
 /// `users` users, each with two ENROLLED sessions last authenticated 31–365 days ago; every
 /// third user also has a recently authenticated one and a LOCKED one, which must stay as they are.
@@ -198,7 +141,7 @@ struct Outcome {
 
 /// Roster's way: the console's loader, policy selection and bulk run.
 async fn roster_run(api: &JourneyApps, now: DateTime<Utc>) -> (Outcome, HashSet<String>) {
-    let http = Http::new();
+    let http = Http::default();
     let started = Instant::now();
     let load = api.load_users(&http, &|_| {}).await.expect("users load");
     let found = stale_sessions(&load.users, DEFAULT_DAYS, now);
@@ -241,7 +184,7 @@ async fn patiently(http: &Http, request: HttpRequest) -> HttpResponse {
 
 /// The seed's way: one request at a time, per user and per session.
 async fn per_session_loop(api: &JourneyApps, now: DateTime<Utc>) -> Outcome {
-    let http = Http::new();
+    let http = Http::default();
     let started = Instant::now();
     let mut ids = Vec::new();
     loop {

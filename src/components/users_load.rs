@@ -3,6 +3,7 @@
 //! screen if the credentials are refused.
 
 use super::ErrorNotice;
+use crate::browser;
 use crate::connector::journeyapps::{LoadEvent, UsersLoad};
 use crate::state::AppState;
 use crate::transport::BrowserTransport;
@@ -47,12 +48,14 @@ pub fn UsersLoader<V: IntoView + 'static>(
                     let _ = waiting.try_set(Some(millis));
                 }
             };
-            Some(
-                connection
-                    .connector()
-                    .load_users(&BrowserTransport, &events)
-                    .await,
-            )
+            let load = connection
+                .connector()
+                .load_users(&BrowserTransport, &events)
+                .await;
+            if load.is_ok() {
+                browser::mark("users-loaded");
+            }
+            Some(load)
         }
     });
 

@@ -1,0 +1,52 @@
+//! What the benchmarks share: a native HTTP transport for Roster's connector, so a benchmark
+//! can run the console's own loading and bulk code against a sandbox.
+
+use chrono::Utc;
+use roster::connector::{HttpRequest, HttpResponse, Method, Transport, TransportError};
+use std::cell::Cell;
+
+/// reqwest behind Roster's `Transport`, counting what it sends.
+#[derive(Default)]
+pub struct Http {
+    client: reqwest::Client,
+    pub sent: Cell<u64>,
+    pub refused: Cell<u64>,
+}
+
+impl Transport for Http {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        self.sent.set(self.sent.get() + 1);
+        let builder = match request.method {
+            Method::Get => self.client.get(&request.url),
+            Method::Post => self.client.post(&request.url),
+        }
+        .header("Authorization", &request.authorization);
+        let builder = match request.json_body {
+            Some(body) => builder
+                .header("Content-Type", "application/json")
+                .body(body),
+            None => builder,
+        };
+        let response = builder
+            .send()
+            .await
+            .map_err(|e| TransportError(e.to_string()))?;
+        let status = response.status().as_u16();
+        if status == 429 {
+            self.refused.set(self.refused.get() + 1);
+        }
+        let body = response
+            .text()
+            .await
+            .map_err(|e| TransportError(e.to_string()))?;
+        Ok(HttpResponse { status, body })
+    }
+
+    async fn sleep(&self, millis: u32) {
+        tokio::time::sleep(std::time::Duration::from_millis(millis.into())).await;
+    }
+
+    fn jitter(&self) -> f64 {
+        f64::from(Utc::now().timestamp_subsec_nanos()) / 1e9
+    }
+}

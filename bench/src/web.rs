@@ -1,0 +1,804 @@
+//! The web benchmark: Roster's users page and a hand-written plain-JavaScript page
+//! (`bench/baseline/`) side by side in headless Chromium, each served by its own in-process
+//! sandbox holding the same 10,000 demo users.
+//!
+//! Every run opens a fresh browser (empty cache), so each load is cold. Per run it measures:
+//! the load to the first users row painted and to every user loaded (the `users-loaded`
+//! performance mark both pages set), the JS heap and WASM memory once loaded (CDP), search
+//! keystrokes and sort clicks from the event's own timestamp to just after the frame showing
+//! the expected result (checked against what the console's own view code computes), and a
+//! scroll of the whole table down and back (CDP synthesized gesture) for long tasks and dropped
+//! frames. The first-load transfer is the size of what the page fetches: raw, and the `.gz` and
+//! `.br` copies the sandbox serves. Each figure printed is the median over the runs.
+//!
+//! `trunk build --release && cargo run --release -p roster-bench --bin web-bench [-- --runs N]`
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use roster::connector::journeyapps::JourneyApps;
+use roster::connector::Credentials;
+use roster::model::users_view::{SortKey, UsersView};
+use roster::model::view::TableView;
+use roster::model::User;
+use roster::state::Connection;
+use roster_bench::Http;
+use roster_sandbox::{start, Config, RunningSandbox};
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+use tokio::process::{Child, Command};
+
+const TOKEN: &str = "bench-token";
+const USERS: u32 = 10_000;
+/// Words typed into the search box per run, each a keystroke at a time and then erased.
+const WORDS: usize = 5;
+const LETTERS: usize = 4;
+/// Clicks on the "Last connected" header per run, alternating the order.
+const SORTS: usize = 6;
+/// WebDriver's Backspace key.
+const BACKSPACE: &str = "\u{e003}";
+const PATIENCE: Duration = Duration::from_secs(60);
+
+/// The two pages compared.
+#[derive(Clone, Copy, PartialEq)]
+enum Page {
+    Roster,
+    Baseline,
+}
+
+/// One page, the sandbox serving it and what its table must show.
+struct Site {
+    page: Page,
+    sandbox: RunningSandbox,
+    files: Vec<PathBuf>,
+    expected: Expected,
+}
+
+/// What the table shows after each interaction, computed with the console's own view code.
+struct Expected {
+    total: usize,
+    /// Keys to send and the caption each must lead to.
+    typing: Vec<(&'static str, String)>,
+    /// After each click on "Last connected": descending?, and the first row's user id.
+    sorting: Vec<(bool, String)>,
+}
+
+/// One run's figures for one page.
+#[derive(Default, Clone)]
+struct Run {
+    first_row_ms: f64,
+    loaded_ms: f64,
+    keystroke_ms: Vec<f64>,
+    sort_ms: Vec<f64>,
+    frames: f64,
+    dropped_frames: f64,
+    long_tasks: f64,
+    long_task_ms: f64,
+    heap_bytes: f64,
+    wasm_bytes: f64,
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let runs = option("--runs").unwrap_or(5) as usize;
+    let users = option("--users").unwrap_or(USERS);
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let dist = root.join("dist");
+    assert!(
+        dist.join("index.html").exists(),
+        "dist/ is missing: build the app first with `trunk build --release`"
+    );
+    let baseline = baseline_dir(&root);
+    println!("Web benchmark: {users} users, {runs} cold runs per page; Chromium headless.");
+
+    let roster = site(Page::Roster, &dist, roster_files(&dist), users).await;
+    let plain = site(
+        Page::Baseline,
+        &baseline,
+        ["index.html", "app.js", "main.css"]
+            .map(|f| baseline.join(f))
+            .to_vec(),
+        users,
+    )
+    .await;
+    let driver = Driver::start().await;
+
+    let started = Instant::now();
+    let mut results: [Vec<Run>; 2] = [Vec::new(), Vec::new()];
+    for run in 0..runs {
+        // Alternate which page goes first, so neither always meets a warmer machine.
+        let order = if run % 2 == 0 {
+            [&roster, &plain]
+        } else {
+            [&plain, &roster]
+        };
+        for site in order {
+            let figures = driver.measure(site, run).await;
+            results[site.page as usize].push(figures);
+        }
+        eprintln!(
+            "  run {} of {runs} done ({:.0} s)",
+            run + 1,
+            started.elapsed().as_secs_f64()
+        );
+    }
+    driver.stop().await;
+    print_table(&roster, &plain, &results, runs);
+    roster.sandbox.stop().await;
+    plain.sandbox.stop().await;
+    let _ = std::fs::remove_dir_all(&baseline);
+}
+
+/// `--name N` from the command line.
+fn option(name: &str) -> Option<u32> {
+    let args: Vec<String> = std::env::args().collect();
+    let at = args.iter().position(|a| a == name)?;
+    let value = args.get(at + 1)?;
+    Some(
+        value
+            .parse()
+            .unwrap_or_else(|_| panic!("{name} wants a number, not {value:?}")),
+    )
+}
+
+/// What Roster's first load fetches: the page, its script, WASM and stylesheet.
+fn roster_files(dist: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dist)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| {
+            let name = path.file_name().unwrap().to_string_lossy();
+            [".html", ".js", ".wasm", ".css"]
+                .iter()
+                .any(|ext| name.ends_with(ext))
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// The baseline page with Roster's stylesheet, and its `.br`/`.gz` copies made by the same
+/// hook as Roster's, in a fresh directory.
+fn baseline_dir(root: &Path) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("roster-baseline-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (from, to) in [
+        ("bench/baseline/index.html", "index.html"),
+        ("bench/baseline/app.js", "app.js"),
+        ("style/main.css", "main.css"),
+    ] {
+        std::fs::copy(root.join(from), dir.join(to)).unwrap();
+    }
+    let compressed = std::process::Command::new("node")
+        .arg(root.join(".ci/precompress.mjs"))
+        .arg(&dir)
+        .status()
+        .expect("node runs (.ci/setup installs it)");
+    assert!(compressed.success(), "precompress.mjs failed");
+    dir
+}
+
+/// Starts a sandbox with `users` demo users serving `dir`, without rate limiting (waits on 429
+/// would measure the limiter, not the page), and works out what its table must show.
+async fn site(page: Page, dir: &Path, files: Vec<PathBuf>, users: u32) -> Site {
+    let users = users.to_string();
+    let config = Config::from_args([
+        "--addr",
+        "127.0.0.1:0",
+        "--db",
+        ":memory:",
+        "--demo-users",
+        &users,
+        "--api-token",
+        TOKEN,
+        "--rate",
+        "0",
+        "--dist",
+        dir.to_str().unwrap(),
+    ])
+    .expect("valid sandbox arguments");
+    let sandbox = start(config).await.expect("the sandbox starts");
+    let api = JourneyApps::new(&sandbox.base_url(), Credentials::NamedToken(TOKEN.into()));
+    let load = api
+        .load_users(&Http::default(), &|_| {})
+        .await
+        .expect("the sandbox lists its users");
+    let expected = expected(&load.users);
+    Site {
+        page,
+        sandbox,
+        files,
+        expected,
+    }
+}
+
+/// The users caption for `shown` of `total` users.
+fn caption(shown: usize, total: usize) -> String {
+    if shown == total {
+        format!("{total} users")
+    } else {
+        format!("{shown} of {total} users")
+    }
+}
+
+/// Words to type, taken from display names: each keystroke must change how many users match,
+/// so each one has a table update to wait for.
+fn expected(users: &[User]) -> Expected {
+    let now = chrono::Utc::now();
+    let total = users.len();
+    let count = |search: &str| {
+        let view = UsersView {
+            search: search.into(),
+            ..Default::default()
+        };
+        view.positions(users, now).len()
+    };
+    let mut typing = Vec::new();
+    let mut words = 0;
+    for user in users {
+        let Some(name) = &user.display_name else {
+            continue;
+        };
+        let word: Vec<char> = name.to_lowercase().chars().take(LETTERS).collect();
+        if words == WORDS || word.len() < LETTERS || !word.iter().all(char::is_ascii_lowercase) {
+            continue;
+        }
+        let counts: Vec<usize> = (1..=LETTERS)
+            .map(|n| count(&word[..n].iter().collect::<String>()))
+            .collect();
+        let mut steps = vec![total];
+        steps.extend(&counts);
+        if !steps.windows(2).all(|pair| pair[1] < pair[0]) {
+            continue;
+        }
+        for (letter, &n) in word.iter().zip(&counts) {
+            typing.push((letter_key(*letter), caption(n, total)));
+        }
+        for &n in steps.iter().rev().skip(1) {
+            typing.push((BACKSPACE, caption(n, total)));
+        }
+        words += 1;
+    }
+    assert_eq!(
+        words, WORDS,
+        "too few typeable display names in the demo data"
+    );
+
+    let mut view = UsersView::default();
+    let sorting = (0..SORTS)
+        .map(|_| {
+            view = view.sorted_by(SortKey::LastConnected);
+            let first = view.positions(users, now)[0];
+            (view.descending, users[first].id.clone())
+        })
+        .collect();
+    Expected {
+        total,
+        typing,
+        sorting,
+    }
+}
+
+/// The key for a lower-case ASCII letter, as a static string WebDriver can send.
+fn letter_key(letter: char) -> &'static str {
+    const LETTERS: &str = "abcdefghijklmnopqrstuvwxyz";
+    let at = letter as usize - 'a' as usize;
+    &LETTERS[at..at + 1]
+}
+
+/// ChromeDriver, and a fresh headless Chromium per measured run.
+struct Driver {
+    process: Child,
+    port: u16,
+    http: reqwest::Client,
+}
+
+impl Driver {
+    async fn start() -> Driver {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+        let process = Command::new(&chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!("cannot start {chromedriver} ({e}); .ci/setup --tests installs it")
+            });
+        Driver {
+            process,
+            port,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    async fn stop(mut self) {
+        let _ = self.process.kill().await;
+    }
+
+    /// A new browser with its own empty profile.
+    async fn browser(&self, profile: &Path) -> Client {
+        let chromium = std::env::var("CHROME_BIN").unwrap_or_else(|_| "/usr/bin/chromium".into());
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert(
+            "goog:chromeOptions".into(),
+            json!({
+                "binary": chromium,
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", "--no-first-run", "--window-size=1366,768",
+                    format!("--user-data-dir={}", profile.display()),
+                ],
+            }),
+        );
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            match ClientBuilder::new(connector)
+                .capabilities(capabilities.clone())
+                .connect(&format!("http://127.0.0.1:{}", self.port))
+                .await
+            {
+                Ok(client) => return client,
+                // ChromeDriver takes a moment to start listening.
+                Err(_) if Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(200)).await
+                }
+                Err(err) => panic!("no browser session through chromedriver: {err}"),
+            }
+        }
+    }
+
+    /// Sends a Chrome DevTools Protocol command to the browser of `session`.
+    async fn cdp(&self, session: &str, command: &str, params: Value) -> Value {
+        let url = format!(
+            "http://127.0.0.1:{}/session/{session}/goog/cdp/execute",
+            self.port
+        );
+        let answer: Value = self
+            .http
+            .post(url)
+            .json(&json!({ "cmd": command, "params": params }))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{command}: {e}"))
+            .json()
+            .await
+            .unwrap_or_else(|e| panic!("{command}: {e}"));
+        match answer.get("value") {
+            Some(value) if value.get("error").is_none() => value.clone(),
+            _ => panic!("{command} failed: {answer}"),
+        }
+    }
+
+    /// One cold run of `site`: load, memory, typing, sorting, scrolling.
+    async fn measure(&self, site: &Site, run: usize) -> Run {
+        let profile = std::env::temp_dir().join(format!(
+            "roster-web-bench-{}-{run}-{}",
+            std::process::id(),
+            site.page as usize
+        ));
+        let browser = self.browser(&profile).await;
+        let session = browser.session_id().await.unwrap().expect("a session id");
+        let origin = site.sandbox.url();
+        let connection = Connection {
+            base_url: site.sandbox.base_url(),
+            credentials: Credentials::NamedToken(TOKEN.into()),
+        };
+        let probe = include_str!("probe.js")
+            .replace("__ORIGIN__", &json!(origin).to_string())
+            .replace(
+                "__CONNECTION__",
+                &json!(serde_json::to_string(&connection).unwrap()).to_string(),
+            );
+        self.cdp(
+            &session,
+            "Page.addScriptToEvaluateOnNewDocument",
+            json!({ "source": probe }),
+        )
+        .await;
+
+        let mut figures = Run::default();
+        browser.goto(&format!("{origin}/users")).await.unwrap();
+        let everyone = caption(site.expected.total, site.expected.total);
+        wait_until(
+            &browser,
+            "return window.__bench.firstRow > 0 \
+             && document.querySelector('table.users caption')?.textContent.trim() === arguments[0]",
+            json!(everyone),
+            "the full users table",
+        )
+        .await;
+        figures.first_row_ms = script(&browser, "return window.__bench.firstRow", json!(null))
+            .await
+            .as_f64()
+            .unwrap();
+        figures.loaded_ms = script(
+            &browser,
+            "return performance.getEntriesByName('users-loaded')[0].startTime",
+            json!(null),
+        )
+        .await
+        .as_f64()
+        .expect("the page set its users-loaded mark");
+
+        self.cdp(&session, "HeapProfiler.collectGarbage", json!({}))
+            .await;
+        figures.heap_bytes = self.cdp(&session, "Runtime.getHeapUsage", json!({})).await
+            ["usedSize"]
+            .as_f64()
+            .unwrap();
+        figures.wasm_bytes = self.wasm_memory(&session).await;
+
+        let search = browser.find(Locator::Css("#user-search")).await.unwrap();
+        for (key, caption) in &site.expected.typing {
+            let want = json!({ "caption": caption });
+            script(
+                &browser,
+                "window.__bench.arm('keydown', arguments[0])",
+                want,
+            )
+            .await;
+            search.send_keys(key).await.unwrap();
+            figures.keystroke_ms.push(result(&browser).await);
+        }
+
+        let sort = browser
+            .find(Locator::Css("button.sort[data-sort=last_connected]"))
+            .await
+            .unwrap();
+        for (descending, first_id) in &site.expected.sorting {
+            let want = json!({
+                "caption": everyone,
+                "sortKey": "last_connected",
+                "ariaSort": if *descending { "descending" } else { "ascending" },
+                "firstId": first_id,
+            });
+            script(&browser, "window.__bench.arm('click', arguments[0])", want).await;
+            sort.click().await.unwrap();
+            figures.sort_ms.push(result(&browser).await);
+        }
+
+        let scrolled = self.scroll_the_table(&browser, &session).await;
+        figures.frames = scrolled["frames"].as_f64().unwrap();
+        figures.dropped_frames = scrolled["dropped"].as_f64().unwrap();
+        figures.long_tasks = scrolled["longTasks"].as_f64().unwrap();
+        figures.long_task_ms = scrolled["longTaskMs"].as_f64().unwrap();
+
+        let _ = browser.close().await;
+        let _ = std::fs::remove_dir_all(&profile);
+        figures
+    }
+
+    /// Bytes of every WebAssembly memory the page holds (none for plain JavaScript).
+    async fn wasm_memory(&self, session: &str) -> f64 {
+        let prototype = self
+            .cdp(
+                session,
+                "Runtime.evaluate",
+                json!({ "expression": "WebAssembly.Memory.prototype" }),
+            )
+            .await;
+        let memories = self
+            .cdp(
+                session,
+                "Runtime.queryObjects",
+                json!({ "prototypeObjectId": prototype["result"]["objectId"] }),
+            )
+            .await;
+        let total = self
+            .cdp(
+                session,
+                "Runtime.callFunctionOn",
+                json!({
+                    "objectId": memories["objects"]["objectId"],
+                    "functionDeclaration":
+                        "function () { return this.reduce((sum, m) => sum + m.buffer.byteLength, 0); }",
+                    "returnByValue": true,
+                }),
+            )
+            .await;
+        total["result"]["value"].as_f64().unwrap()
+    }
+
+    /// Scrolls from the top of the page to the bottom of the table and back with a synthesized
+    /// wheel gesture, returning the probe's frame and long task counts.
+    async fn scroll_the_table(&self, browser: &Client, session: &str) -> Value {
+        let distance = script(
+            browser,
+            "window.scrollTo(0, 0); \
+             return document.scrollingElement.scrollHeight - window.innerHeight",
+            json!(null),
+        )
+        .await
+        .as_f64()
+        .unwrap();
+        assert!(
+            distance > 0.0,
+            "the table fits the window: nothing to scroll"
+        );
+        script(browser, "window.__bench.watchFrames()", json!(null)).await;
+        for direction in [-1.0, 1.0] {
+            self.cdp(
+                session,
+                "Input.synthesizeScrollGesture",
+                json!({
+                    "x": 683, "y": 400, "yDistance": direction * distance,
+                    "speed": 2000, "gestureSourceType": "mouse",
+                }),
+            )
+            .await;
+            let at = script(browser, "return window.scrollY", json!(null))
+                .await
+                .as_f64()
+                .unwrap();
+            let wanted = if direction < 0.0 { distance } else { 0.0 };
+            assert!(
+                (at - wanted).abs() < 2.0,
+                "the gesture scrolled to {at}, not {wanted}"
+            );
+        }
+        script(browser, "return window.__bench.stopFrames()", json!(null)).await
+    }
+}
+
+/// Runs `code` in the page with `arg` as `arguments[0]`.
+async fn script(browser: &Client, code: &str, arg: Value) -> Value {
+    browser
+        .execute(code, vec![arg])
+        .await
+        .unwrap_or_else(|e| panic!("script failed: {e}\n{code}"))
+}
+
+/// Waits until `code` returns true.
+async fn wait_until(browser: &Client, code: &str, arg: Value, what: &str) {
+    let deadline = Instant::now() + PATIENCE;
+    while script(browser, code, arg.clone()).await != json!(true) {
+        assert!(Instant::now() < deadline, "never saw {what}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// The armed interaction's time in milliseconds, once the probe has it.
+async fn result(browser: &Client) -> f64 {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let result = script(browser, "return window.__bench.result", json!(null)).await;
+        if let Some(ms) = result.get("ms").and_then(Value::as_f64) {
+            return ms;
+        }
+        if let Some(error) = result.get("error") {
+            panic!("the table never showed the expected result: {error}");
+        }
+        assert!(Instant::now() < deadline, "the interaction never finished");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// The `p`-th percentile (nearest rank) of `values`.
+fn percentile(values: &[f64], p: f64) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil().max(1.0) as usize;
+    sorted[rank - 1]
+}
+
+fn median(values: &[f64]) -> f64 {
+    percentile(values, 50.0)
+}
+
+/// Bytes of `files` as they are, gzipped and brotli-compressed (their `.gz` and `.br` copies).
+fn transfer(files: &[PathBuf]) -> [f64; 3] {
+    let size = |path: PathBuf| {
+        std::fs::metadata(&path)
+            .unwrap_or_else(|_| panic!("{} is missing", path.display()))
+            .len() as f64
+    };
+    let with = |ext: &str| -> f64 {
+        files
+            .iter()
+            .map(|f| size(PathBuf::from(format!("{}{ext}", f.display()))))
+            .sum()
+    };
+    [with(""), with(".gz"), with(".br")]
+}
+
+/// How a Roster figure stands against its target.
+enum Target {
+    None,
+    /// At most this many (same unit as the figure).
+    AtMost(f64, &'static str),
+    /// At most this times the baseline's figure.
+    Times(f64),
+}
+
+fn print_table(roster: &Site, plain: &Site, results: &[Vec<Run>; 2], runs: usize) {
+    let per_run = |page: Page, figure: &dyn Fn(&Run) -> f64| -> f64 {
+        median(
+            &results[page as usize]
+                .iter()
+                .map(figure)
+                .collect::<Vec<_>>(),
+        )
+    };
+    let kb = 1000.0;
+    let mb = 1_000_000.0;
+    let [roster_raw, roster_gz, roster_br] = transfer(&roster.files);
+    let [plain_raw, plain_gz, plain_br] = transfer(&plain.files);
+    type Figure<'a> = &'a dyn Fn(&Run) -> f64;
+    let rows: Vec<(&str, f64, f64, &str, Target)> = {
+        let both = |figure: Figure| {
+            (
+                per_run(Page::Roster, figure),
+                per_run(Page::Baseline, figure),
+            )
+        };
+        let mut rows = vec![
+            (
+                "1. first load, raw",
+                roster_raw / kb,
+                plain_raw / kb,
+                "KB",
+                Target::None,
+            ),
+            (
+                "1. first load, gzip",
+                roster_gz / kb,
+                plain_gz / kb,
+                "KB",
+                Target::None,
+            ),
+            (
+                "1. first load, brotli",
+                roster_br / kb,
+                plain_br / kb,
+                "KB",
+                Target::AtMost(200.0, "KB"),
+            ),
+        ];
+        let mut add = |label, figure: Figure, unit, target| {
+            let (r, p) = both(figure);
+            rows.push((label, r, p, unit, target));
+        };
+        add(
+            "2. cold load to first row painted",
+            &|r| r.first_row_ms,
+            "ms",
+            Target::Times(1.2),
+        );
+        add(
+            "2. cold load to all users loaded",
+            &|r| r.loaded_ms,
+            "ms",
+            Target::Times(1.2),
+        );
+        add(
+            "3. search keystroke to table, p50",
+            &|r| percentile(&r.keystroke_ms, 50.0),
+            "ms",
+            Target::Times(1.0),
+        );
+        add(
+            "3. search keystroke to table, p95",
+            &|r| percentile(&r.keystroke_ms, 95.0),
+            "ms",
+            Target::Times(1.0),
+        );
+        add(
+            "4. sort by last connected, p50",
+            &|r| percentile(&r.sort_ms, 50.0),
+            "ms",
+            Target::Times(1.0),
+        );
+        add(
+            "4. sort by last connected, max",
+            &|r| percentile(&r.sort_ms, 100.0),
+            "ms",
+            Target::Times(1.0),
+        );
+        add("5. scroll: frames drawn", &|r| r.frames, "", Target::None);
+        add(
+            "5. scroll: dropped frames",
+            &|r| r.dropped_frames,
+            "",
+            Target::Times(1.0),
+        );
+        add(
+            "5. scroll: long tasks",
+            &|r| r.long_tasks,
+            "",
+            Target::Times(1.0),
+        );
+        add(
+            "5. scroll: long task time",
+            &|r| r.long_task_ms,
+            "ms",
+            Target::Times(1.0),
+        );
+        add(
+            "6. JS heap after loading",
+            &|r| r.heap_bytes / mb,
+            "MB",
+            Target::None,
+        );
+        add(
+            "6. WASM memory after loading",
+            &|r| r.wasm_bytes / mb,
+            "MB",
+            Target::None,
+        );
+        add(
+            "6. JS heap + WASM memory",
+            &|r| (r.heap_bytes + r.wasm_bytes) / mb,
+            "MB",
+            Target::AtMost(50.0, "MB"),
+        );
+        rows
+    };
+    println!();
+    println!(
+        "{} users; medians of {runs} cold runs; {} keystrokes and {} sort clicks per run",
+        roster.expected.total,
+        roster.expected.typing.len(),
+        roster.expected.sorting.len()
+    );
+    println!();
+    println!("| measure | Roster | baseline | Roster ÷ baseline | target | met |");
+    println!("|---|---:|---:|---:|---|---|");
+    for (label, r, p, unit, target) in rows {
+        let ratio = if p > 0.0 {
+            format!("{:.2}", r / p)
+        } else {
+            "–".into()
+        };
+        let (target, met) = match target {
+            Target::None => ("".to_string(), ""),
+            Target::AtMost(limit, unit) => (format!("≤ {limit} {unit}"), verdict(r <= limit)),
+            // Equal counts (0 and 0 long tasks) meet a "no worse" target.
+            Target::Times(times) => (
+                format!("≤ {times}× baseline"),
+                verdict(r <= p * times || r == p),
+            ),
+        };
+        println!(
+            "| {label} | {} | {} | {ratio} | {target} | {met} |",
+            amount(r, unit),
+            amount(p, unit)
+        );
+    }
+    println!();
+    println!(
+        "Transfer counts {} for Roster and {} for the baseline.",
+        names(&roster.files),
+        names(&plain.files)
+    );
+}
+
+fn verdict(met: bool) -> &'static str {
+    if met {
+        "yes"
+    } else {
+        "NO"
+    }
+}
+
+fn amount(value: f64, unit: &str) -> String {
+    match unit {
+        "" => format!("{value:.0}"),
+        "KB" | "MB" => format!("{value:.1} {unit}"),
+        _ => format!("{value:.1} {unit}"),
+    }
+}
+
+fn names(files: &[PathBuf]) -> String {
+    files
+        .iter()
+        .map(|f| f.file_name().unwrap().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
