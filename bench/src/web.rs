@@ -11,12 +11,15 @@
 //! frames. The first-load transfer is the size of what the page fetches: raw, and the `.gz` and
 //! `.br` copies the sandbox serves. Each figure printed is the median over the runs.
 //!
-//! `trunk build --release && cargo run --release -p roster-bench --bin web-bench [-- --runs N]`
+//! `trunk build --release && cargo run --release -p roster-bench --bin web-bench`, with
+//! `-- --runs N` (5 by default), `--users N` (10,000), `--dist DIR` (another build of the app)
+//! or `--profile` (where each page's time goes while loading and typing, from a CPU profile;
+//! WASM functions have names only in a build that keeps them, see the README).
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use roster::connector::journeyapps::JourneyApps;
 use roster::connector::Credentials;
-use roster::model::users_view::{SortKey, UsersView};
+use roster::model::users_view::{fold, SortKey, UsersView};
 use roster::model::view::TableView;
 use roster::model::User;
 use roster::state::Connection;
@@ -33,7 +36,7 @@ const USERS: u32 = 10_000;
 const WORDS: usize = 5;
 const LETTERS: usize = 4;
 /// Clicks on the "Last connected" header per run, alternating the order.
-const SORTS: usize = 6;
+const SORTS: usize = 10;
 /// WebDriver's Backspace key.
 const BACKSPACE: &str = "\u{e003}";
 const PATIENCE: Duration = Duration::from_secs(60);
@@ -43,6 +46,15 @@ const PATIENCE: Duration = Duration::from_secs(60);
 enum Page {
     Roster,
     Baseline,
+}
+
+impl Page {
+    fn name(self) -> &'static str {
+        match self {
+            Page::Roster => "Roster",
+            Page::Baseline => "baseline",
+        }
+    }
 }
 
 /// One page, the sandbox serving it and what its table must show.
@@ -82,7 +94,9 @@ async fn main() {
     let runs = option("--runs").unwrap_or(5) as usize;
     let users = option("--users").unwrap_or(USERS);
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let dist = root.join("dist");
+    let dist = text_option("--dist")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("dist"));
     assert!(
         dist.join("index.html").exists(),
         "dist/ is missing: build the app first with `trunk build --release`"
@@ -130,14 +144,19 @@ async fn main() {
 
 /// `--name N` from the command line.
 fn option(name: &str) -> Option<u32> {
-    let args: Vec<String> = std::env::args().collect();
-    let at = args.iter().position(|a| a == name)?;
-    let value = args.get(at + 1)?;
+    let value = text_option(name)?;
     Some(
         value
             .parse()
             .unwrap_or_else(|_| panic!("{name} wants a number, not {value:?}")),
     )
+}
+
+/// `--name value` from the command line.
+fn text_option(name: &str) -> Option<String> {
+    let args: Vec<String> = std::env::args().collect();
+    let at = args.iter().position(|a| a == name)?;
+    args.get(at + 1).cloned()
 }
 
 /// What Roster's first load fetches: the page, its script, WASM and stylesheet.
@@ -225,12 +244,13 @@ fn caption(shown: usize, total: usize) -> String {
 fn expected(users: &[User]) -> Expected {
     let now = chrono::Utc::now();
     let total = users.len();
+    let folded = fold(users);
     let count = |search: &str| {
         let view = UsersView {
             search: search.into(),
             ..Default::default()
         };
-        view.positions(users, now).len()
+        view.positions(users, &folded, now).len()
     };
     let mut typing = Vec::new();
     let mut words = 0;
@@ -267,7 +287,7 @@ fn expected(users: &[User]) -> Expected {
     let sorting = (0..SORTS)
         .map(|_| {
             view = view.sorted_by(SortKey::LastConnected);
-            let first = view.positions(users, now)[0];
+            let first = view.positions(users, &folded, now)[0];
             (view.descending, users[first].id.clone())
         })
         .collect();
@@ -290,6 +310,8 @@ struct Driver {
     process: Child,
     port: u16,
     http: reqwest::Client,
+    /// Print where the page's time went (CDP CPU profile) while loading and typing in run 1.
+    profile: bool,
 }
 
 impl Driver {
@@ -313,6 +335,7 @@ impl Driver {
             process,
             port,
             http: reqwest::Client::new(),
+            profile: std::env::args().any(|a| a == "--profile"),
         }
     }
 
@@ -404,6 +427,11 @@ impl Driver {
         .await;
 
         let mut figures = Run::default();
+        let profiling = self.profile && run == 0;
+        let name = site.page.name();
+        if profiling {
+            self.start_profile(&session).await;
+        }
         browser.goto(&format!("{origin}/users")).await.unwrap();
         let everyone = caption(site.expected.total, site.expected.total);
         wait_until(
@@ -427,6 +455,10 @@ impl Driver {
         .as_f64()
         .expect("the page set its users-loaded mark");
 
+        if profiling {
+            self.print_profile(&session, &format!("{name}, cold load"))
+                .await;
+        }
         self.cdp(&session, "HeapProfiler.collectGarbage", json!({}))
             .await;
         figures.heap_bytes = self.cdp(&session, "Runtime.getHeapUsage", json!({})).await
@@ -435,6 +467,9 @@ impl Driver {
             .unwrap();
         figures.wasm_bytes = self.wasm_memory(&session).await;
 
+        if profiling {
+            self.start_profile(&session).await;
+        }
         let search = browser.find(Locator::Css("#user-search")).await.unwrap();
         for (key, caption) in &site.expected.typing {
             let want = json!({ "caption": caption });
@@ -448,6 +483,10 @@ impl Driver {
             figures.keystroke_ms.push(result(&browser).await);
         }
 
+        if profiling {
+            let what = format!("{name}, {} search keystrokes", site.expected.typing.len());
+            self.print_profile(&session, &what).await;
+        }
         let sort = browser
             .find(Locator::Css("button.sort[data-sort=last_connected]"))
             .await
@@ -473,6 +512,38 @@ impl Driver {
         let _ = browser.close().await;
         let _ = std::fs::remove_dir_all(&profile);
         figures
+    }
+
+    async fn start_profile(&self, session: &str) {
+        self.cdp(session, "Profiler.enable", json!({})).await;
+        self.cdp(
+            session,
+            "Profiler.setSamplingInterval",
+            json!({ "interval": 100 }),
+        )
+        .await;
+        self.cdp(session, "Profiler.start", json!({})).await;
+    }
+
+    /// Stops the CPU profile and prints the functions that took the most time themselves.
+    async fn print_profile(&self, session: &str, what: &str) {
+        let profile = self.cdp(session, "Profiler.stop", json!({})).await;
+        let nodes = profile["profile"]["nodes"].as_array().unwrap();
+        let sample_ms = 0.1;
+        let mut by_function: std::collections::HashMap<String, f64> = Default::default();
+        for node in nodes {
+            let name = node["callFrame"]["functionName"].as_str().unwrap_or("");
+            let name = if name.is_empty() { "(anonymous)" } else { name };
+            *by_function
+                .entry(name.chars().take(120).collect())
+                .or_default() += node["hitCount"].as_f64().unwrap_or(0.0) * sample_ms;
+        }
+        let mut top: Vec<(String, f64)> = by_function.into_iter().collect();
+        top.sort_by(|a, b| b.1.total_cmp(&a.1));
+        println!("\nCPU profile: {what} (self time, top 25)");
+        for (name, ms) in top.iter().take(25) {
+            println!("  {ms:8.1} ms  {name}");
+        }
     }
 
     /// Bytes of every WebAssembly memory the page holds (none for plain JavaScript).
@@ -801,4 +872,91 @@ fn names(files: &[PathBuf]) -> String {
         .map(|f| f.file_name().unwrap().to_string_lossy().into_owned())
         .collect::<Vec<_>>()
         .join(" + ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{Duration, Utc};
+
+    fn user(n: usize, name: &str, days_ago: Option<i64>) -> User {
+        User {
+            id: format!("u-{n}"),
+            display_name: Some(name.into()),
+            last_connected_at: days_ago.map(|d| Utc::now() - Duration::days(d)),
+            enrolled: false,
+            locked: false,
+            sessions: Vec::new(),
+        }
+    }
+
+    /// Per word, users named by its first 1, 2, 3 and 4 letters: 4, 3, 2, 1 matches. User
+    /// `u-n` last connected n + 1 days ago.
+    fn people() -> Vec<User> {
+        let words = ["abcd", "efgh", "ijkl", "mnop", "qrst"];
+        words
+            .iter()
+            .flat_map(|w| (1..=4).map(move |n| &w[..n]))
+            .enumerate()
+            .map(|(n, name)| user(n, name, Some(n as i64 + 1)))
+            .collect()
+    }
+
+    #[test]
+    fn every_keystroke_changes_the_count_and_erasing_returns_to_all() {
+        let users = people();
+        let expected = expected(&users);
+        assert_eq!(expected.typing.len(), WORDS * 2 * LETTERS);
+        let first_word: Vec<(&str, &str)> = expected.typing[..8]
+            .iter()
+            .map(|(key, caption)| (*key, caption.as_str()))
+            .collect();
+        assert_eq!(
+            first_word,
+            [
+                ("a", "4 of 20 users"),
+                ("b", "3 of 20 users"),
+                ("c", "2 of 20 users"),
+                ("d", "1 of 20 users"),
+                (BACKSPACE, "2 of 20 users"),
+                (BACKSPACE, "3 of 20 users"),
+                (BACKSPACE, "4 of 20 users"),
+                (BACKSPACE, "20 users"),
+            ]
+        );
+        assert_eq!(expected.typing[8].0, "e");
+    }
+
+    #[test]
+    fn sort_clicks_alternate_oldest_and_newest_first() {
+        let mut users = people();
+        // Never connected sorts as the oldest.
+        users[9].last_connected_at = None;
+        let expected = expected(&users);
+        let clicks: Vec<(bool, &str)> = expected.sorting[..3]
+            .iter()
+            .map(|(descending, id)| (*descending, id.as_str()))
+            .collect();
+        assert_eq!(
+            clicks,
+            [(false, "u-9"), (true, "u-0"), (false, "u-9")],
+            "ascending starts with the never connected, descending with the newest"
+        );
+    }
+
+    #[test]
+    fn percentiles_take_the_nearest_rank() {
+        let values: Vec<f64> = (1..=20).map(f64::from).collect();
+        assert_eq!(percentile(&values, 50.0), 10.0);
+        assert_eq!(percentile(&values, 95.0), 19.0);
+        assert_eq!(percentile(&values, 100.0), 20.0);
+        assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
+    }
+
+    #[test]
+    fn captions_say_how_many_of_how_many() {
+        assert_eq!(caption(10_000, 10_000), "10000 users");
+        assert_eq!(caption(12, 10_000), "12 of 10000 users");
+        assert_eq!(letter_key('q'), "q");
+    }
 }

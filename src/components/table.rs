@@ -21,6 +21,20 @@ pub fn page_bounds(len: usize, page: usize, size: usize) -> (usize, usize) {
     (start.min(len), (start + size).min(len))
 }
 
+/// The page of rows shown, back to the first whenever `view` changes (a new search, filter or
+/// sort). It is set only when it moves: setting it to the page it already is would render the
+/// rows a second time per keystroke.
+pub fn first_page_on_change<V: Send + Sync + 'static>(view: Memo<V>) -> RwSignal<usize> {
+    let page = RwSignal::new(0usize);
+    Effect::new(move |_| {
+        view.track();
+        if page.get_untracked() != 0 {
+            page.set(0);
+        }
+    });
+    page
+}
+
 /// The view in the URL of this page, and a way to show another one. Showing replaces the
 /// history entry: typing a search should not leave one entry per keystroke.
 pub fn use_url_view<V: TableView>(path: &'static str) -> (Memo<V>, Callback<V>) {
@@ -42,8 +56,11 @@ pub fn use_url_view<V: TableView>(path: &'static str) -> (Memo<V>, Callback<V>) 
         } else {
             format!("{path}?{query}")
         };
+        // Replace, and stay where the admin is: the router would otherwise scroll to the top
+        // on every keystroke and sort click.
         let replace = NavigateOptions {
             replace: true,
+            scroll: false,
             ..Default::default()
         };
         navigate(&url, replace);

@@ -1,9 +1,7 @@
 //! What the users table shows: search, filters and sort, read from and written to the URL's
 //! query so a copied link reproduces the view.
 
-use super::view::{
-    contains_folded, directed, more_than_days_ago, read_sort, write_sort, Column, TableView,
-};
+use super::view::{directed, more_than_days_ago, read_sort, write_sort, Column, TableView};
 use super::{User, UserStatus};
 use chrono::{DateTime, Utc};
 use std::cmp::Ordering;
@@ -124,16 +122,37 @@ impl TableView for UsersView {
     }
 }
 
+/// A user's text as search and the name sort compare it: lower-cased once per load instead of
+/// on every keystroke and every comparison.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Folded {
+    id: String,
+    display_name: Option<String>,
+    label: String,
+}
+
+/// The folded text of each of `users`, in the same order.
+pub fn fold(users: &[User]) -> Vec<Folded> {
+    users
+        .iter()
+        .map(|user| Folded {
+            id: user.id.to_lowercase(),
+            display_name: user.display_name.as_deref().map(str::to_lowercase),
+            label: user.label().to_lowercase(),
+        })
+        .collect()
+}
+
 impl UsersView {
-    /// Whether `user` passes the search and every filter.
-    pub fn matches(&self, user: &User, now: DateTime<Utc>) -> bool {
-        let search = self.search.trim().to_lowercase();
-        let found = search.is_empty()
-            || contains_folded(&user.id, &search)
-            || user
+    /// Whether `user` (folded as `folded`) passes the search, already trimmed and lower-cased
+    /// as `needle`, and every filter.
+    fn matches(&self, user: &User, folded: &Folded, needle: &str, now: DateTime<Utc>) -> bool {
+        let found = needle.is_empty()
+            || folded.id.contains(needle)
+            || folded
                 .display_name
                 .as_deref()
-                .is_some_and(|n| contains_folded(n, &search));
+                .is_some_and(|n| n.contains(needle));
         let status = self.status.is_none_or(|s| user.status() == s);
         let platform = self
             .platform
@@ -146,18 +165,20 @@ impl UsersView {
     }
 
     /// Where in `users` the users this view shows are, in its order (a stable sort: ties keep
-    /// the server's order). Positions, not copies: recomputed on every keystroke.
-    pub fn positions(&self, users: &[User], now: DateTime<Utc>) -> Vec<usize> {
+    /// the server's order). Positions, not copies: recomputed on every keystroke, so `folded`
+    /// (from [`fold`]) is computed once per load by the caller.
+    pub fn positions(&self, users: &[User], folded: &[Folded], now: DateTime<Utc>) -> Vec<usize> {
+        let needle = self.search.trim().to_lowercase();
         let mut shown: Vec<usize> = (0..users.len())
-            .filter(|&i| self.matches(&users[i], now))
+            .filter(|&i| self.matches(&users[i], &folded[i], &needle, now))
             .collect();
-        shown.sort_by(|&a, &b| directed(compare(self.sort, &users[a], &users[b]), self.descending));
+        shown.sort_by(|&a, &b| directed(compare(self.sort, users, folded, a, b), self.descending));
         shown
     }
 
     /// The users this view shows, in its order.
     pub fn apply<'a>(&self, users: &'a [User], now: DateTime<Utc>) -> Vec<&'a User> {
-        self.positions(users, now)
+        self.positions(users, &fold(users), now)
             .into_iter()
             .map(|i| &users[i])
             .collect()
@@ -189,9 +210,11 @@ pub fn users_csv(users: &[User], positions: &[usize]) -> String {
     )
 }
 
-fn compare(key: SortKey, a: &User, b: &User) -> Ordering {
+/// The order of the users at positions `a` and `b` by `key`.
+fn compare(key: SortKey, users: &[User], folded: &[Folded], a: usize, b: usize) -> Ordering {
+    let (a, b, folded_a, folded_b) = (&users[a], &users[b], &folded[a], &folded[b]);
     match key {
-        SortKey::Name => a.label().to_lowercase().cmp(&b.label().to_lowercase()),
+        SortKey::Name => folded_a.label.cmp(&folded_b.label),
         SortKey::Id => a.id.cmp(&b.id),
         SortKey::Status => a.status().cmp(&b.status()),
         SortKey::Sessions => a.sessions.len().cmp(&b.sessions.len()),

@@ -4,8 +4,8 @@
 use super::require_connection;
 use crate::browser;
 use crate::components::table::{
-    edit_view, page_bounds, use_url_view, DaysFilter, Pager, PlatformFilter, SearchFilter,
-    SelectCell, SelectPageHeader, Selection, SelectionBar, SortHeader, PAGE_SIZE,
+    edit_view, first_page_on_change, page_bounds, use_url_view, DaysFilter, Pager, PlatformFilter,
+    SearchFilter, SelectCell, SelectPageHeader, Selection, SelectionBar, SortHeader, PAGE_SIZE,
 };
 use crate::components::{
     names_notice, ActionRunner, BulkDialog, OutcomeNotice, ReloadAfterBulk, SessionActionButtons,
@@ -79,11 +79,7 @@ fn SessionsTable(load: UsersLoad, reload: Callback<()>) -> impl IntoView {
     let total =
         Memo::new(move |_| users.with(|all| all.iter().map(|u| u.sessions.len()).sum::<usize>()));
     let matching = Signal::derive(move || shown.with(Vec::len));
-    let page = RwSignal::new(0usize);
-    Effect::new(move |_| {
-        current.track();
-        page.set(0);
-    });
+    let page = first_page_on_change(current);
     let runner = ActionRunner::new();
     let pending = RwSignal::new(None::<Pending>);
 

@@ -3,14 +3,16 @@
 use super::require_connection;
 use crate::browser;
 use crate::components::table::{
-    edit_view, page_bounds, use_url_view, DaysFilter, Pager, PlatformFilter, SearchFilter,
-    SelectCell, SelectPageHeader, Selection, SelectionBar, SortHeader, PAGE_SIZE,
+    edit_view, first_page_on_change, page_bounds, use_url_view, DaysFilter, Pager, PlatformFilter,
+    SearchFilter, SelectCell, SelectPageHeader, Selection, SelectionBar, SortHeader, PAGE_SIZE,
 };
 use crate::components::{names_notice, BulkDialog, ReloadAfterBulk, UsersLoader};
 use crate::connector::journeyapps::UsersLoad;
 use crate::connector::Action;
 use crate::model::bulk::BulkRun;
-use crate::model::users_view::{platforms_of, status_key, users_csv, SortKey, UsersView, STATUSES};
+use crate::model::users_view::{
+    fold, platforms_of, status_key, users_csv, SortKey, UsersView, STATUSES,
+};
 use crate::model::{time, User};
 use crate::url::encode_component;
 use leptos::prelude::*;
@@ -55,20 +57,16 @@ fn UsersTable(load: UsersLoad, reload: Callback<()>) -> impl IntoView {
     let total = load.users.len();
     let platforms = platforms_of(&load.users);
     let notice = names_notice(&load);
+    let folded = StoredValue::new(fold(&load.users));
     let users = StoredValue::new(load.users);
     let (current, show) = use_url_view::<UsersView>("/users");
     let change = move |edit| edit_view(current, show, edit);
     // Positions of the matching users, in the view's order: cheap to recompute per keystroke.
     let shown = Memo::new(move |_| {
         let view = current.get();
-        users.with_value(|all| view.positions(all, now))
+        users.with_value(|all| folded.with_value(|folded| view.positions(all, folded, now)))
     });
-    let page = RwSignal::new(0usize);
-    // A new search or filter starts again from the first page.
-    Effect::new(move |_| {
-        current.track();
-        page.set(0);
-    });
+    let page = first_page_on_change(current);
     let matching = Signal::derive(move || shown.with(Vec::len));
     let header = move |column, label| view! { <SortHeader current show column label /> };
     let selection: Selection<usize> = RwSignal::new(Default::default());

@@ -49,6 +49,31 @@ async fn filter_sort_and_search_live_in_the_url() {
     h.connect_with_token().await;
     wait_for_rows(&h, users.len()).await;
 
+    // Sorting keeps the admin where they are on the page: the column headers at the top of the
+    // window stay there (the router would scroll to the top on every change of the view).
+    let header_at_top = h
+        .browser
+        .execute(
+            "document.querySelector('table.users thead').scrollIntoView(); return window.scrollY",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_f64()
+        .unwrap();
+    assert!(header_at_top > 0.0, "the page scrolls to the table header");
+    for order in ["descending", "ascending"] {
+        h.find("button[data-sort=name]")
+            .await
+            .click()
+            .await
+            .unwrap();
+        h.find(&format!("th[aria-sort={order}] button[data-sort=name]"))
+            .await;
+        let scrolled = h.browser.execute("return window.scrollY", vec![]).await;
+        assert_eq!(scrolled.unwrap().as_f64().unwrap(), header_at_top);
+    }
+
     // Status filter: exactly the locked users.
     h.find("#status-filter")
         .await
