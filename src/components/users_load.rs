@@ -5,9 +5,11 @@
 use super::ErrorNotice;
 use crate::browser;
 use crate::connector::journeyapps::{LoadEvent, UsersLoad};
+use crate::model::User;
 use crate::state::AppState;
 use crate::transport::BrowserTransport;
 use leptos::prelude::*;
+use std::collections::HashMap;
 
 /// What the progress line says while users load.
 pub fn progress_text(loaded: usize, total: Option<u64>) -> String {
@@ -59,17 +61,21 @@ pub fn UsersLoader<V: IntoView + 'static>(
         }
     });
 
-    Effect::new(move |_| match users.get() {
+    // Read by reference (`get()` would copy every user); act once the read is over.
+    Effect::new(move |_| {
+        let (refused, names) = users.with(|result| match result {
+            Some(Some(Err(err))) if err.needs_reconnect() => (Some(err.message()), None),
+            Some(Some(Ok(load))) => (None, Some(display_names(&load.users))),
+            _ => (None, None),
+        });
         // Refused credentials send the admin back to connect, saying why.
-        Some(Some(Err(err))) if err.needs_reconnect() => state.disconnect(Some(err.message())),
+        if let Some(reason) = refused {
+            state.disconnect(Some(reason));
+        }
         // Names are remembered for the user pages, which load one user without its name.
-        Some(Some(Ok(load))) => state.display_names.set(
-            load.users
-                .iter()
-                .filter_map(|u| Some((u.id.clone(), u.display_name.clone()?)))
-                .collect(),
-        ),
-        _ => {}
+        if let Some(names) = names {
+            state.display_names.set(names);
+        }
     });
 
     move || match users.get() {
@@ -91,6 +97,14 @@ pub fn UsersLoader<V: IntoView + 'static>(
         .into_any(),
         Some(Some(Ok(load))) => loaded(load, Callback::new(move |_| users.refetch())).into_any(),
     }
+}
+
+/// Display names by user id.
+fn display_names(users: &[User]) -> HashMap<String, String> {
+    users
+        .iter()
+        .filter_map(|u| Some((u.id.clone(), u.display_name.clone()?)))
+        .collect()
 }
 
 /// A notice when display names could not be loaded; the users are still shown, by id.
