@@ -5,6 +5,7 @@ use super::view::{directed, more_than_days_ago, read_sort, write_sort, Column, T
 use super::{User, UserStatus};
 use chrono::{DateTime, Utc};
 use std::cmp::Ordering;
+use std::collections::BTreeSet;
 
 /// A column the users table can be sorted by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -226,14 +227,13 @@ fn compare(key: SortKey, users: &[User], folded: &[Folded], a: usize, b: usize) 
 
 /// Every platform seen across `users`, sorted, for the platform filter.
 pub fn platforms_of(users: &[User]) -> Vec<String> {
-    let mut all: Vec<String> = users
+    // A set of borrowed names: only the few distinct platforms are copied.
+    let distinct: BTreeSet<&str> = users
         .iter()
-        .flat_map(|u| u.platforms())
-        .map(str::to_string)
+        .flat_map(|u| &u.sessions)
+        .filter_map(|s| s.platform.as_deref())
         .collect();
-    all.sort_unstable();
-    all.dedup();
-    all
+    distinct.into_iter().map(str::to_string).collect()
 }
 
 #[cfg(test)]
