@@ -1,9 +1,32 @@
-//! What the benchmarks share: a native HTTP transport for Roster's connector, so a benchmark
-//! can run the console's own loading and bulk code against a sandbox.
+//! What the benchmarks share: their sandboxes' settings, and a native HTTP transport for
+//! Roster's connector, so a benchmark can run the console's own loading and bulk code against a
+//! sandbox.
 
 use chrono::Utc;
 use roster::connector::{HttpRequest, HttpResponse, Method, Transport, TransportError};
+use roster_sandbox::{start, Config, RunningSandbox};
 use std::cell::Cell;
+
+/// The Named Token of every benchmark sandbox.
+pub const TOKEN: &str = "bench-token";
+
+/// Starts a sandbox on a free port with a throwaway database, `demo_users` demo users and
+/// `more` arguments (see `roster-sandbox --help`).
+pub async fn sandbox(demo_users: u32, more: &[&str]) -> RunningSandbox {
+    let demo_users = demo_users.to_string();
+    let common = [
+        "--addr",
+        "127.0.0.1:0",
+        "--db",
+        ":memory:",
+        "--api-token",
+        TOKEN,
+        "--demo-users",
+        &demo_users,
+    ];
+    let config = Config::from_args(common.iter().chain(more)).expect("valid sandbox arguments");
+    start(config).await.expect("the sandbox starts")
+}
 
 /// reqwest behind Roster's `Transport`, counting what it sends.
 #[derive(Default)]

@@ -17,14 +17,12 @@ use roster::connector::journeyapps::{parse_user, BulkEnd, JourneyApps};
 use roster::connector::{Credentials, HttpRequest, HttpResponse, Transport};
 use roster::model::bulk::BulkRun;
 use roster::model::policy::{reauthentications, stale_sessions, DEFAULT_DAYS};
-use roster_bench::Http;
+use roster_bench::{sandbox, Http, TOKEN};
 use roster_sandbox::db::{Container, Device, NewSession, NewUser, Runtime, Session, SyncStatus};
 use roster_sandbox::demo::Rng;
-use roster_sandbox::{start, Config, RunningSandbox};
+use roster_sandbox::RunningSandbox;
 use std::collections::HashSet;
 use std::time::Instant;
-
-const TOKEN: &str = "bench-token";
 
 /// `users` users, each with two ENROLLED sessions last authenticated 31–365 days ago; every
 /// third user also has a recently authenticated one and a LOCKED one, which must stay as they are.
@@ -84,19 +82,8 @@ fn bench_data(users: u32, now: DateTime<Utc>) -> (Vec<NewUser>, Vec<NewSession>)
 }
 
 /// A sandbox on a free port with `data` and the default rate limit.
-async fn sandbox(data: &(Vec<NewUser>, Vec<NewSession>)) -> RunningSandbox {
-    let config = Config::from_args([
-        "--addr",
-        "127.0.0.1:0",
-        "--db",
-        ":memory:",
-        "--demo-users",
-        "0",
-        "--api-token",
-        TOKEN,
-    ])
-    .expect("valid sandbox arguments");
-    let sandbox = start(config).await.expect("the sandbox starts");
+async fn sandbox_with(data: &(Vec<NewUser>, Vec<NewSession>)) -> RunningSandbox {
+    let sandbox = sandbox(0, &[]).await;
     sandbox
         .state
         .store
@@ -246,7 +233,7 @@ async fn main() {
             at.parse::<DateTime<Utc>>().unwrap() < now - Duration::days(DEFAULT_DAYS.into())
         })
         .count();
-    let first = sandbox(&data).await;
+    let first = sandbox_with(&data).await;
     let before = states(&first);
     let config = &first.state.config;
     println!(
@@ -265,7 +252,7 @@ async fn main() {
     check(&before, &states(&first), &selected);
     first.stop().await;
 
-    let second = sandbox(&data).await;
+    let second = sandbox_with(&data).await;
     let api = JourneyApps::new(&second.base_url(), credentials);
     let looped = per_session_loop(&api, now).await;
     check(&before, &states(&second), &selected);

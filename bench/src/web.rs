@@ -23,14 +23,13 @@ use roster::model::users_view::{fold, SortKey, UsersView};
 use roster::model::view::TableView;
 use roster::model::User;
 use roster::state::Connection;
-use roster_bench::Http;
-use roster_sandbox::{start, Config, RunningSandbox};
+use roster_bench::{sandbox, Http, TOKEN};
+use roster_sandbox::RunningSandbox;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use tokio::process::{Child, Command};
 
-const TOKEN: &str = "bench-token";
 const USERS: u32 = 10_000;
 /// Words typed into the search box per run, each a keystroke at a time and then erased.
 const WORDS: usize = 5;
@@ -40,6 +39,7 @@ const SORTS: usize = 10;
 /// WebDriver's Backspace key.
 const BACKSPACE: &str = "\u{e003}";
 const PATIENCE: Duration = Duration::from_secs(60);
+const MB: f64 = 1_000_000.0;
 
 /// The two pages compared.
 #[derive(Clone, Copy, PartialEq)]
@@ -200,23 +200,7 @@ fn baseline_dir(root: &Path) -> PathBuf {
 /// Starts a sandbox with `users` demo users serving `dir`, without rate limiting (waits on 429
 /// would measure the limiter, not the page), and works out what its table must show.
 async fn site(page: Page, dir: &Path, files: Vec<PathBuf>, users: u32) -> Site {
-    let users = users.to_string();
-    let config = Config::from_args([
-        "--addr",
-        "127.0.0.1:0",
-        "--db",
-        ":memory:",
-        "--demo-users",
-        &users,
-        "--api-token",
-        TOKEN,
-        "--rate",
-        "0",
-        "--dist",
-        dir.to_str().unwrap(),
-    ])
-    .expect("valid sandbox arguments");
-    let sandbox = start(config).await.expect("the sandbox starts");
+    let sandbox = sandbox(users, &["--rate", "0", "--dist", dir.to_str().unwrap()]).await;
     let api = JourneyApps::new(&sandbox.base_url(), Credentials::NamedToken(TOKEN.into()));
     let load = api
         .load_users(&Http::default(), &|_| {})
@@ -690,6 +674,9 @@ fn transfer(files: &[PathBuf]) -> [f64; 3] {
     [with(""), with(".gz"), with(".br")]
 }
 
+/// One figure of a run.
+type Figure = fn(&Run) -> f64;
+
 /// How a Roster figure stands against its target.
 enum Target {
     None,
@@ -700,7 +687,7 @@ enum Target {
 }
 
 fn print_table(roster: &Site, plain: &Site, results: &[Vec<Run>; 2], runs: usize) {
-    let per_run = |page: Page, figure: &dyn Fn(&Run) -> f64| -> f64 {
+    let per_run = |page: Page, figure: Figure| -> f64 {
         median(
             &results[page as usize]
                 .iter()
@@ -709,10 +696,8 @@ fn print_table(roster: &Site, plain: &Site, results: &[Vec<Run>; 2], runs: usize
         )
     };
     let kb = 1000.0;
-    let mb = 1_000_000.0;
     let [roster_raw, roster_gz, roster_br] = transfer(&roster.files);
     let [plain_raw, plain_gz, plain_br] = transfer(&plain.files);
-    type Figure<'a> = &'a dyn Fn(&Run) -> f64;
     let rows: Vec<(&str, f64, f64, &str, Target)> = {
         let both = |figure: Figure| {
             (
@@ -743,89 +728,92 @@ fn print_table(roster: &Site, plain: &Site, results: &[Vec<Run>; 2], runs: usize
                 Target::AtMost(200.0, "KB"),
             ),
         ];
-        let mut add = |label, figure: Figure, unit, target| {
+        // Figures measured per run: the median over the runs is printed.
+        let measured: [(&str, Figure, &str, Target); 14] = [
+            (
+                "2. cold load to first users request",
+                |r| r.first_request_ms,
+                "ms",
+                Target::None,
+            ),
+            (
+                "2. cold load to first row painted",
+                |r| r.first_row_ms,
+                "ms",
+                Target::Times(1.2),
+            ),
+            (
+                "2. cold load to all users loaded",
+                |r| r.loaded_ms,
+                "ms",
+                Target::Times(1.2),
+            ),
+            (
+                "3. search keystroke to table, p50",
+                |r| percentile(&r.keystroke_ms, 50.0),
+                "ms",
+                Target::Times(1.0),
+            ),
+            (
+                "3. search keystroke to table, p95",
+                |r| percentile(&r.keystroke_ms, 95.0),
+                "ms",
+                Target::Times(1.0),
+            ),
+            (
+                "4. sort by last connected, p50",
+                |r| percentile(&r.sort_ms, 50.0),
+                "ms",
+                Target::Times(1.0),
+            ),
+            (
+                "4. sort by last connected, max",
+                |r| percentile(&r.sort_ms, 100.0),
+                "ms",
+                Target::Times(1.0),
+            ),
+            ("5. scroll: frames drawn", |r| r.frames, "", Target::None),
+            (
+                "5. scroll: dropped frames",
+                |r| r.dropped_frames,
+                "",
+                Target::Times(1.0),
+            ),
+            (
+                "5. scroll: long tasks",
+                |r| r.long_tasks,
+                "",
+                Target::Times(1.0),
+            ),
+            (
+                "5. scroll: long task time",
+                |r| r.long_task_ms,
+                "ms",
+                Target::Times(1.0),
+            ),
+            (
+                "6. JS heap after loading",
+                |r| r.heap_bytes / MB,
+                "MB",
+                Target::None,
+            ),
+            (
+                "6. WASM memory after loading",
+                |r| r.wasm_bytes / MB,
+                "MB",
+                Target::None,
+            ),
+            (
+                "6. JS heap + WASM memory",
+                |r| (r.heap_bytes + r.wasm_bytes) / MB,
+                "MB",
+                Target::AtMost(50.0, "MB"),
+            ),
+        ];
+        for (label, figure, unit, target) in measured {
             let (r, p) = both(figure);
             rows.push((label, r, p, unit, target));
-        };
-        add(
-            "2. cold load to first users request",
-            &|r| r.first_request_ms,
-            "ms",
-            Target::None,
-        );
-        add(
-            "2. cold load to first row painted",
-            &|r| r.first_row_ms,
-            "ms",
-            Target::Times(1.2),
-        );
-        add(
-            "2. cold load to all users loaded",
-            &|r| r.loaded_ms,
-            "ms",
-            Target::Times(1.2),
-        );
-        add(
-            "3. search keystroke to table, p50",
-            &|r| percentile(&r.keystroke_ms, 50.0),
-            "ms",
-            Target::Times(1.0),
-        );
-        add(
-            "3. search keystroke to table, p95",
-            &|r| percentile(&r.keystroke_ms, 95.0),
-            "ms",
-            Target::Times(1.0),
-        );
-        add(
-            "4. sort by last connected, p50",
-            &|r| percentile(&r.sort_ms, 50.0),
-            "ms",
-            Target::Times(1.0),
-        );
-        add(
-            "4. sort by last connected, max",
-            &|r| percentile(&r.sort_ms, 100.0),
-            "ms",
-            Target::Times(1.0),
-        );
-        add("5. scroll: frames drawn", &|r| r.frames, "", Target::None);
-        add(
-            "5. scroll: dropped frames",
-            &|r| r.dropped_frames,
-            "",
-            Target::Times(1.0),
-        );
-        add(
-            "5. scroll: long tasks",
-            &|r| r.long_tasks,
-            "",
-            Target::Times(1.0),
-        );
-        add(
-            "5. scroll: long task time",
-            &|r| r.long_task_ms,
-            "ms",
-            Target::Times(1.0),
-        );
-        add(
-            "6. JS heap after loading",
-            &|r| r.heap_bytes / mb,
-            "MB",
-            Target::None,
-        );
-        add(
-            "6. WASM memory after loading",
-            &|r| r.wasm_bytes / mb,
-            "MB",
-            Target::None,
-        );
-        add(
-            "6. JS heap + WASM memory",
-            &|r| (r.heap_bytes + r.wasm_bytes) / mb,
-            "MB",
-            Target::AtMost(50.0, "MB"),
-        );
+        }
         rows
     };
     println!();
