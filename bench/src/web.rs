@@ -3,8 +3,8 @@
 //! sandbox holding the same 10,000 demo users.
 //!
 //! Every run opens a fresh browser (empty cache), so each load is cold. Per run it measures:
-//! the load to the first users row painted and to every user loaded (the `users-loaded`
-//! performance mark both pages set), the JS heap and WASM memory once loaded (CDP), search
+//! the load to the first users request, to the first users row painted and to every user
+//! loaded (the `users-loaded` performance mark both pages set), the JS heap and WASM memory once loaded (CDP), search
 //! keystrokes and sort clicks from the event's own timestamp to just after the frame showing
 //! the expected result (checked against what the console's own view code computes), and a
 //! scroll of the whole table down and back (CDP synthesized gesture) for long tasks and dropped
@@ -14,7 +14,8 @@
 //! `trunk build --release && cargo run --release -p roster-bench --bin web-bench`, with
 //! `-- --runs N` (5 by default), `--users N` (10,000), `--dist DIR` (another build of the app)
 //! or `--profile` (where each page's time goes while loading and typing, from a CPU profile;
-//! WASM functions have names only in a build that keeps them, see the README).
+//! WASM functions have names only in a build that keeps them: `wasm-bindgen --keep-debug`
+//! without wasm-opt, given with `--dist`).
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use roster::connector::journeyapps::JourneyApps;
