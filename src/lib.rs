@@ -1,78 +1,85 @@
 //! Roster: an admin console for app users and their device sessions.
 //!
-//! `main.rs` only mounts [`App`]; pages live in `pages/`, backend connectors (pure Rust, tested
-//! natively) in `connector/`, the domain model in `model/`.
+//! `main.rs` only mounts [`App`]. Everything that decides (the model, the rules, the tables'
+//! views, bulk runs and every backend) is in the native `roster-core` crate; this crate renders
+//! it: pages in `pages/`, shared pieces in `components/`, and the [`client::Client`] through
+//! which every request goes.
 
+pub mod activity;
 pub mod browser;
+pub mod client;
 pub mod components;
 pub mod config;
-pub mod connector;
-pub mod model;
 pub mod pages;
-pub mod state;
+pub mod routes;
 pub mod theme;
 pub mod transport;
-pub mod url;
 
+use activity::ActivityLog;
+use client::{use_client, Client};
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::components::{Route as RouteDef, Router, Routes, A};
 use leptos_router::hooks::use_navigate;
 use leptos_router::path;
 use pages::{
     ActivityPage, ConnectPage, NotFoundPage, PolicyPage, SessionsPage, UserPage, UsersPage,
 };
-use state::AppState;
+use routes::{section_label, Route};
 
-/// The whole console: the top bar and the routes.
+/// The whole console: the top bar and the routes (the paths of [`Route`]).
 #[component]
 pub fn App() -> impl IntoView {
-    provide_context(AppState::restore());
+    let client = Client::restore();
+    provide_context(client);
+    provide_context(ActivityLog::restore(client));
     view! {
         <Router>
             <TopBar />
             <main id="main">
                 <Routes fallback=NotFoundPage>
-                    <Route path=path!("/") view=ConnectPage />
-                    <Route path=path!("/users") view=UsersPage />
-                    <Route path=path!("/users/:id") view=UserPage />
-                    <Route path=path!("/sessions") view=SessionsPage />
-                    <Route path=path!("/policy") view=PolicyPage />
-                    <Route path=path!("/activity") view=ActivityPage />
+                    <RouteDef path=path!("/") view=ConnectPage />
+                    <RouteDef path=path!("/users") view=UsersPage />
+                    <RouteDef path=path!("/users/:id") view=UserPage />
+                    <RouteDef path=path!("/sessions") view=SessionsPage />
+                    <RouteDef path=path!("/policy") view=PolicyPage />
+                    <RouteDef path=path!("/activity") view=ActivityPage />
                 </Routes>
             </main>
         </Router>
     }
 }
 
-/// Brand, the backend in use and a way to disconnect.
+/// Brand, the sections the backend offers, the backend in use and a way to disconnect.
 #[component]
 fn TopBar() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let client = use_client();
     let navigate = use_navigate();
     let disconnect = move |_| {
-        state.disconnect(None);
-        navigate("/", Default::default());
+        client.disconnect(None);
+        navigate(&Route::Connect.path(), Default::default());
+    };
+    let home = move || {
+        let first = client.capabilities().map(|caps| caps.sections[0]);
+        first.map_or(Route::Connect, Route::of).path()
     };
     view! {
         <header class="topbar">
-            <a class="brand" href="/users">"Roster"</a>
-            <Show when=move || state.connection.with(Option::is_some)>
+            <a class="brand" href=home>"Roster"</a>
+            {move || client.capabilities().map(|caps| view! {
                 <nav class="sections" aria-label="Sections">
-                    <A href="/users">"Users"</A>
-                    <A href="/sessions">"Sessions"</A>
-                    <A href="/policy">"Policy"</A>
-                    <A href="/activity">"Activity"</A>
+                    {caps
+                        .sections
+                        .iter()
+                        .map(|&s| view! { <A href=Route::of(s).path()>{section_label(s)}</A> })
+                        .collect_view()}
                 </nav>
-            </Show>
-            {move || {
-                state.connection.get().map(|c| {
-                    view! {
-                        <span class="backend" title=c.base_url.clone()>{c.base_url.clone()}</span>
-                    }
-                })
-            }}
+            })}
+            {move || client.base_url().map(|url| {
+                let title = url.clone();
+                view! { <span class="backend" title=title>{url}</span> }
+            })}
             <theme::ThemeToggle />
-            <Show when=move || state.connection.with(Option::is_some)>
+            <Show when=move || client.is_connected()>
                 <button class="quiet disconnect" on:click=disconnect.clone()>"Disconnect"</button>
             </Show>
         </header>

@@ -2,11 +2,19 @@
 //! backend: they check what the console renders and how it reacts before any request.
 #![cfg(target_arch = "wasm32")]
 
-use roster::components::ErrorNotice;
+use leptos::prelude::*;
+use roster::activity::ActivityLog;
+use roster::client::Client;
+use roster::components::{ActionRunner, ErrorNotice};
+use roster::pages::UserDetails;
 use roster::App;
+use roster_core::backend::journeyapps::CAPABILITIES as JOURNEYAPPS;
+use roster_core::backend::Capabilities;
+use roster_core::model::action::ActionKind;
+use roster_core::model::{Session, SessionState, User};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use web_sys::{Document, HtmlButtonElement, HtmlInputElement};
+use web_sys::{Document, HtmlButtonElement, HtmlElement, HtmlInputElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -19,67 +27,73 @@ async fn settle() {
     gloo_timers::future::TimeoutFuture::new(50).await;
 }
 
-fn input(selector: &str) -> HtmlInputElement {
-    document()
-        .query_selector(selector)
+fn input(root: &HtmlElement, selector: &str) -> HtmlInputElement {
+    root.query_selector(selector)
         .unwrap()
         .unwrap_or_else(|| panic!("no {selector}"))
         .dyn_into()
         .unwrap()
 }
 
-fn text_of(selector: &str) -> Option<String> {
-    document()
-        .query_selector(selector)
+fn text_of(root: &HtmlElement, selector: &str) -> Option<String> {
+    root.query_selector(selector)
         .unwrap()
         .and_then(|e| e.text_content())
 }
 
-fn click(selector: &str) {
-    let button: web_sys::HtmlElement = document()
+fn click(root: &HtmlElement, selector: &str) {
+    let button: HtmlElement = root
         .query_selector(selector)
         .unwrap()
-        .unwrap()
+        .unwrap_or_else(|| panic!("no {selector}"))
         .dyn_into()
         .unwrap();
     button.click();
 }
 
+/// A fresh element to mount into.
+fn host() -> HtmlElement {
+    let host = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&host).unwrap();
+    host.dyn_into().unwrap()
+}
+
 #[wasm_bindgen_test]
 async fn connect_screen_explains_what_is_missing_without_sending_anything() {
-    leptos::mount::mount_to_body(App);
+    let root = host();
+    leptos::mount::mount_to(root.clone(), App).forget();
     settle().await;
-    assert!(text_of("h1").unwrap().contains("Connect"));
+    assert!(text_of(&root, "h1").unwrap().contains("Connect"));
     assert_eq!(
-        input("#token").type_(),
+        input(&root, "#token").type_(),
         "password",
         "the token is never shown on screen"
     );
 
-    click("button[type=submit]");
+    click(&root, "button[type=submit]");
     settle().await;
     assert_eq!(
-        text_of("[role=alert]").as_deref(),
-        Some("Enter the base URL from the deployment's Manage API page.")
+        text_of(&root, "[role=alert]").as_deref(),
+        Some("Enter the base URL. Shown on the deployment's Manage API page.")
     );
 
-    let url = input("#base-url");
+    let url = input(&root, "#base-url");
     url.set_value("https://example.invalid/api/v4/dep");
     url.dispatch_event(&web_sys::Event::new("input").unwrap())
         .unwrap();
-    click("button[type=submit]");
+    click(&root, "button[type=submit]");
     settle().await;
     assert_eq!(
-        text_of("[role=alert]").as_deref(),
+        text_of(&root, "[role=alert]").as_deref(),
         Some("Enter the Named Token.")
     );
 
     // Basic swaps the token field for a user and a password.
-    click("#auth-basic");
+    click(&root, "#auth-basic");
     settle().await;
-    assert!(document().query_selector("#token").unwrap().is_none());
-    assert_eq!(input("#basic-password").type_(), "password");
-    let submit: HtmlButtonElement = document()
+    assert!(root.query_selector("#token").unwrap().is_none());
+    assert_eq!(input(&root, "#basic-password").type_(), "password");
+    let submit: HtmlButtonElement = root
         .query_selector("button[type=submit]")
         .unwrap()
         .unwrap()
@@ -90,12 +104,92 @@ async fn connect_screen_explains_what_is_missing_without_sending_anything() {
 
 #[wasm_bindgen_test]
 async fn error_notice_is_announced() {
-    let host = document().create_element("div").unwrap();
-    document().body().unwrap().append_child(&host).unwrap();
-    let _mounted = leptos::mount::mount_to(host.clone().dyn_into().unwrap(), || {
-        leptos::view! { <ErrorNotice message="The backend answered 500" /> }
+    let host = host();
+    let _mounted = leptos::mount::mount_to(host.clone(), || {
+        view! { <ErrorNotice message="The backend answered 500" /> }
     });
     settle().await;
     let notice = host.query_selector("[role=alert]").unwrap().unwrap();
     assert_eq!(notice.text_content().unwrap(), "The backend answered 500");
+}
+
+/// A backend that can only sign a session out: no lock, no wipe, no enrollment, no batch.
+static SIGN_OUT_ONLY: Capabilities = Capabilities {
+    actions: &[ActionKind::ReAuthenticateSession],
+    enrollment: false,
+    server_batch: false,
+    policy: None,
+    ..JOURNEYAPPS
+};
+
+fn ann() -> User {
+    let session = |id: &str, state| Session {
+        id: id.into(),
+        state,
+        label: Some(format!("Tablet {id}")),
+        ..Session::default()
+    };
+    User {
+        id: "u-1".into(),
+        display_name: Some("Ann Lee".into()),
+        enrolled: true,
+        sessions: vec![
+            session("s1", SessionState::Enrolled),
+            session("s2", SessionState::Locked),
+        ],
+        ..User::default()
+    }
+}
+
+/// The user page's details for `ann()` with `caps`, mounted in a fresh host.
+async fn user_details(caps: &'static Capabilities) -> HtmlElement {
+    let host = host();
+    let mounted = leptos::mount::mount_to(host.clone(), move || {
+        let client = Client::restore();
+        provide_context(client);
+        provide_context(ActivityLog::restore(client));
+        let runner = ActionRunner::new();
+        view! { <UserDetails user=ann() caps=caps runner=runner refresh=Callback::new(|_| {}) /> }
+    });
+    mounted.forget();
+    settle().await;
+    host
+}
+
+fn count(host: &HtmlElement, selector: &str) -> u32 {
+    host.query_selector_all(selector).unwrap().length()
+}
+
+#[wasm_bindgen_test]
+async fn the_user_page_offers_only_what_the_backend_can_do() {
+    let full = user_details(&JOURNEYAPPS).await;
+    for selector in ["#lock", "#unlock", "#enroll"] {
+        assert_eq!(
+            count(&full, selector),
+            1,
+            "{selector} with every capability"
+        );
+    }
+    assert_eq!(count(&full, "button.wipe"), 2);
+    assert_eq!(count(&full, "button.reauthenticate"), 2);
+
+    let fewer = user_details(&SIGN_OUT_ONLY).await;
+    for selector in ["#lock", "#unlock", "#enroll", "button.wipe"] {
+        assert_eq!(count(&fewer, selector), 0, "{selector} is not offered");
+    }
+    let sign_outs = fewer.query_selector_all("button.reauthenticate").unwrap();
+    assert_eq!(sign_outs.length(), 2, "one per session");
+    // The rule decides per session: the signed-out one cannot be signed out again.
+    let disabled: Vec<bool> = (0..sign_outs.length())
+        .map(|i| {
+            sign_outs
+                .item(i)
+                .unwrap()
+                .dyn_into::<HtmlButtonElement>()
+                .unwrap()
+                .disabled()
+        })
+        .collect();
+    assert_eq!(disabled, [false, true]);
+    assert!(fewer.text_content().unwrap().contains("Ann Lee"));
 }

@@ -1,9 +1,9 @@
 //! What the benchmarks share: their sandboxes' settings, and a native HTTP transport for
-//! Roster's connector, so a benchmark can run the console's own loading and bulk code against a
+//! Roster's backends, so a benchmark can run the console's own loading and bulk code against a
 //! sandbox.
 
 use chrono::Utc;
-use roster::connector::{HttpRequest, HttpResponse, Method, Transport, TransportError};
+use roster_core::backend::{HttpRequest, HttpResponse, Method, Transport, TransportError};
 use roster_sandbox::{start, Config, RunningSandbox};
 use std::cell::Cell;
 
@@ -39,11 +39,15 @@ pub struct Http {
 impl Transport for Http {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
         self.sent.set(self.sent.get() + 1);
-        let builder = match request.method {
+        let mut builder = match request.method {
             Method::Get => self.client.get(&request.url),
             Method::Post => self.client.post(&request.url),
+            Method::Put => self.client.put(&request.url),
+            Method::Delete => self.client.delete(&request.url),
+        };
+        if let Some(authorization) = &request.authorization {
+            builder = builder.header("Authorization", authorization);
         }
-        .header("Authorization", &request.authorization);
         let builder = match request.json_body {
             Some(body) => builder
                 .header("Content-Type", "application/json")
@@ -53,7 +57,7 @@ impl Transport for Http {
         let response = builder
             .send()
             .await
-            .map_err(|e| TransportError(e.to_string()))?;
+            .map_err(|e| TransportError::Failed(e.to_string()))?;
         let status = response.status().as_u16();
         if status == 429 {
             self.refused.set(self.refused.get() + 1);
@@ -61,7 +65,7 @@ impl Transport for Http {
         let body = response
             .text()
             .await
-            .map_err(|e| TransportError(e.to_string()))?;
+            .map_err(|e| TransportError::Failed(e.to_string()))?;
         Ok(HttpResponse { status, body })
     }
 

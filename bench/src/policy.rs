@@ -13,11 +13,11 @@
 //! `cargo run --release -p roster-bench --bin policy-bench [-- --users N]`
 
 use chrono::{DateTime, Duration, Utc};
-use roster::connector::journeyapps::{parse_user, BulkEnd, JourneyApps};
-use roster::connector::{Credentials, HttpRequest, HttpResponse, Transport};
-use roster::model::bulk::BulkRun;
-use roster::model::policy::{reauthentications, stale_sessions, DEFAULT_DAYS};
 use roster_bench::{sandbox, Http, TOKEN};
+use roster_core::backend::journeyapps::{parse_user, JourneyApps};
+use roster_core::backend::run::{run_bulk, BulkEnd};
+use roster_core::backend::{Api, Credentials, HttpRequest, HttpResponse, Transport};
+use roster_core::policy::REAUTHENTICATE_STALE as POLICY;
 use roster_sandbox::db::{Container, Device, NewSession, NewUser, Runtime, Session, SyncStatus};
 use roster_sandbox::demo::Rng;
 use roster_sandbox::RunningSandbox;
@@ -131,9 +131,9 @@ async fn roster_run(api: &JourneyApps, now: DateTime<Utc>) -> (Outcome, HashSet<
     let http = Http::default();
     let started = Instant::now();
     let load = api.load_users(&http, &|_| {}).await.expect("users load");
-    let found = stale_sessions(&load.users, DEFAULT_DAYS, now);
-    let mut run = BulkRun::new(reauthentications(&load.users, &found));
-    let end = api.run_bulk(&http, &mut run, &|_| {}, &|| false).await;
+    let found = POLICY.sessions(&load.users, POLICY.default_days, now);
+    let mut run = POLICY.run(&load.users, &found);
+    let end = run_bulk(api, &http, &mut run, &|_| {}, &|| false).await;
     assert_eq!(end, BulkEnd::Finished);
     let progress = run.progress();
     assert_eq!(
@@ -142,7 +142,7 @@ async fn roster_run(api: &JourneyApps, now: DateTime<Utc>) -> (Outcome, HashSet<
     );
     let selected = found
         .iter()
-        .map(|&(u, s)| load.users[u].sessions[s].id.clone())
+        .map(|&(u, s)| load.users[u].sessions[s].id.to_string())
         .collect();
     let outcome = Outcome {
         seconds: started.elapsed().as_secs_f64(),
@@ -188,11 +188,12 @@ async fn per_session_loop(api: &JourneyApps, now: DateTime<Utc>) -> Outcome {
         }
     }
     for id in &ids {
-        let answer = patiently(&http, api.user_request(id)).await;
+        let answer = patiently(&http, api.user_request(&id.as_str().into())).await;
         let user = parse_user(&serde_json::from_str(&answer.body).unwrap());
         let users = [user];
-        for (action, _) in reauthentications(&users, &stale_sessions(&users, DEFAULT_DAYS, now)) {
-            patiently(&http, api.action_request(&action)).await;
+        let found = POLICY.sessions(&users, POLICY.default_days, now);
+        for target in POLICY.run(&users, &found).targets {
+            patiently(&http, api.action_request(&target.action)).await;
         }
     }
     Outcome {
@@ -230,7 +231,7 @@ async fn main() {
                 .last_authenticated_at
                 .as_deref()
                 .unwrap_or_default();
-            at.parse::<DateTime<Utc>>().unwrap() < now - Duration::days(DEFAULT_DAYS.into())
+            at.parse::<DateTime<Utc>>().unwrap() < now - Duration::days(POLICY.default_days.into())
         })
         .count();
     let first = sandbox_with(&data).await;
@@ -238,8 +239,9 @@ async fn main() {
     let config = &first.state.config;
     println!(
         "Re-authentication policy: {users} users, {} sessions, {stale} ENROLLED and last \
-         authenticated more than {DEFAULT_DAYS} days ago.",
-        before.len()
+         authenticated more than {} days ago.",
+        before.len(),
+        POLICY.default_days
     );
     println!(
         "Sandbox rate limit: {} requests/s, burst {} (its defaults).\n",

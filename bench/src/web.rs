@@ -17,19 +17,18 @@
 //! WASM functions have names only in a build that keeps them: `wasm-bindgen --keep-debug`
 //! without wasm-opt, given with `--dist`).
 
-use fantoccini::{Client, ClientBuilder, Locator};
-use roster::connector::journeyapps::JourneyApps;
-use roster::connector::Credentials;
-use roster::model::users_view::{fold, SortKey, UsersView};
-use roster::model::view::TableView;
-use roster::model::User;
-use roster::state::Connection;
+use fantoccini::{Client, Locator};
 use roster_bench::{sandbox, Http, TOKEN};
+use roster_core::backend::journeyapps::JourneyApps;
+use roster_core::backend::{Api, Connection, Credentials, Kind};
+use roster_core::model::User;
+use roster_core::table::users::{UserColumn, UsersData, UsersView};
+use roster_core::table::{caption as table_caption, TableModel, TableView};
+use roster_e2e::Driver;
 use roster_sandbox::RunningSandbox;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-use tokio::process::{Child, Command};
 
 const USERS: u32 = 10_000;
 /// Words typed into the search box per run, each a keystroke at a time and then erased.
@@ -116,7 +115,10 @@ async fn main() {
         users,
     )
     .await;
-    let driver = Driver::start().await;
+    let bench = Bench {
+        driver: Driver::start().await,
+        profile: std::env::args().any(|a| a == "--profile"),
+    };
 
     let started = Instant::now();
     let mut results: [Vec<Run>; 2] = [Vec::new(), Vec::new()];
@@ -128,7 +130,7 @@ async fn main() {
             [&plain, &roster]
         };
         for site in order {
-            let figures = driver.measure(site, run).await;
+            let figures = bench.measure(site, run).await;
             results[site.page as usize].push(figures);
         }
         eprintln!(
@@ -137,7 +139,7 @@ async fn main() {
             started.elapsed().as_secs_f64()
         );
     }
-    driver.stop().await;
+    bench.driver.stop().await;
     print_table(&roster, &plain, &results, runs);
     roster.sandbox.stop().await;
     plain.sandbox.stop().await;
@@ -216,13 +218,9 @@ async fn site(page: Page, dir: &Path, files: Vec<PathBuf>, users: u32) -> Site {
     }
 }
 
-/// The users caption for `shown` of `total` users.
+/// The users caption for `shown` of `total` users, as the console words it.
 fn caption(shown: usize, total: usize) -> String {
-    if shown == total {
-        format!("{total} users")
-    } else {
-        format!("{shown} of {total} users")
-    }
+    table_caption(shown, total, "users")
 }
 
 /// Words to type, taken from display names: each keystroke must change how many users match,
@@ -230,13 +228,13 @@ fn caption(shown: usize, total: usize) -> String {
 fn expected(users: &[User]) -> Expected {
     let now = chrono::Utc::now();
     let total = users.len();
-    let folded = fold(users);
+    let data = UsersData::new(users.to_vec());
     let count = |search: &str| {
         let view = UsersView {
             search: search.into(),
             ..Default::default()
         };
-        view.positions(users, &folded, now).len()
+        data.positions(&view, now).len()
     };
     let mut typing = Vec::new();
     let mut words = 0;
@@ -272,9 +270,9 @@ fn expected(users: &[User]) -> Expected {
     let mut view = UsersView::default();
     let sorting = (0..SORTS)
         .map(|_| {
-            view = view.sorted_by(SortKey::LastConnected);
-            let first = view.positions(users, &folded, now)[0];
-            (view.descending, users[first].id.clone())
+            view = view.sorted_by(UserColumn::LastConnected);
+            let first = data.positions(&view, now)[0];
+            (view.descending, users[first].id.to_string())
         })
         .collect();
     Expected {
@@ -292,99 +290,13 @@ fn letter_key(letter: char) -> &'static str {
 }
 
 /// ChromeDriver, and a fresh headless Chromium per measured run.
-struct Driver {
-    process: Child,
-    port: u16,
-    http: reqwest::Client,
+struct Bench {
+    driver: Driver,
     /// Print where the page's time went (CDP CPU profile) while loading and typing in run 1.
     profile: bool,
 }
 
-impl Driver {
-    async fn start() -> Driver {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
-        let process = Command::new(&chromedriver)
-            .arg(format!("--port={port}"))
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .unwrap_or_else(|e| {
-                panic!("cannot start {chromedriver} ({e}); .ci/setup --tests installs it")
-            });
-        Driver {
-            process,
-            port,
-            http: reqwest::Client::new(),
-            profile: std::env::args().any(|a| a == "--profile"),
-        }
-    }
-
-    async fn stop(mut self) {
-        let _ = self.process.kill().await;
-    }
-
-    /// A new browser with its own empty profile.
-    async fn browser(&self, profile: &Path) -> Client {
-        let chromium = std::env::var("CHROME_BIN").unwrap_or_else(|_| "/usr/bin/chromium".into());
-        let mut capabilities = serde_json::Map::new();
-        capabilities.insert(
-            "goog:chromeOptions".into(),
-            json!({
-                "binary": chromium,
-                "args": [
-                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--disable-background-networking", "--disable-component-update",
-                    "--disable-sync", "--no-first-run", "--window-size=1366,768",
-                    format!("--user-data-dir={}", profile.display()),
-                ],
-            }),
-        );
-        let deadline = Instant::now() + PATIENCE;
-        loop {
-            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-            match ClientBuilder::new(connector)
-                .capabilities(capabilities.clone())
-                .connect(&format!("http://127.0.0.1:{}", self.port))
-                .await
-            {
-                Ok(client) => return client,
-                // ChromeDriver takes a moment to start listening.
-                Err(_) if Instant::now() < deadline => {
-                    tokio::time::sleep(Duration::from_millis(200)).await
-                }
-                Err(err) => panic!("no browser session through chromedriver: {err}"),
-            }
-        }
-    }
-
-    /// Sends a Chrome DevTools Protocol command to the browser of `session`.
-    async fn cdp(&self, session: &str, command: &str, params: Value) -> Value {
-        let url = format!(
-            "http://127.0.0.1:{}/session/{session}/goog/cdp/execute",
-            self.port
-        );
-        let answer: Value = self
-            .http
-            .post(url)
-            .json(&json!({ "cmd": command, "params": params }))
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("{command}: {e}"))
-            .json()
-            .await
-            .unwrap_or_else(|e| panic!("{command}: {e}"));
-        match answer.get("value") {
-            Some(value) if value.get("error").is_none() => value.clone(),
-            _ => panic!("{command} failed: {answer}"),
-        }
-    }
-
+impl Bench {
     /// One cold run of `site`: load, memory, typing, sorting, scrolling.
     async fn measure(&self, site: &Site, run: usize) -> Run {
         let profile = std::env::temp_dir().join(format!(
@@ -392,10 +304,10 @@ impl Driver {
             std::process::id(),
             site.page as usize
         ));
-        let browser = self.browser(&profile).await;
-        let session = browser.session_id().await.unwrap().expect("a session id");
+        let browser = self.driver.browser(&profile).await;
         let origin = site.sandbox.url();
         let connection = Connection {
+            kind: Kind::JourneyApps,
             base_url: site.sandbox.base_url(),
             credentials: Credentials::NamedToken(TOKEN.into()),
         };
@@ -405,18 +317,19 @@ impl Driver {
                 "__CONNECTION__",
                 &json!(serde_json::to_string(&connection).unwrap()).to_string(),
             );
-        self.cdp(
-            &session,
-            "Page.addScriptToEvaluateOnNewDocument",
-            json!({ "source": probe }),
-        )
-        .await;
+        self.driver
+            .cdp(
+                &browser,
+                "Page.addScriptToEvaluateOnNewDocument",
+                json!({ "source": probe }),
+            )
+            .await;
 
         let mut figures = Run::default();
         let profiling = self.profile && run == 0;
         let name = site.page.name();
         if profiling {
-            self.start_profile(&session).await;
+            self.start_profile(&browser).await;
         }
         browser.goto(&format!("{origin}/users")).await.unwrap();
         let everyone = caption(site.expected.total, site.expected.total);
@@ -452,19 +365,22 @@ impl Driver {
         .expect("the page set its users-loaded mark");
 
         if profiling {
-            self.print_profile(&session, &format!("{name}, cold load"))
+            self.print_profile(&browser, &format!("{name}, cold load"))
                 .await;
         }
-        self.cdp(&session, "HeapProfiler.collectGarbage", json!({}))
+        self.driver
+            .cdp(&browser, "HeapProfiler.collectGarbage", json!({}))
             .await;
-        figures.heap_bytes = self.cdp(&session, "Runtime.getHeapUsage", json!({})).await
-            ["usedSize"]
+        figures.heap_bytes = self
+            .driver
+            .cdp(&browser, "Runtime.getHeapUsage", json!({}))
+            .await["usedSize"]
             .as_f64()
             .unwrap();
-        figures.wasm_bytes = self.wasm_memory(&session).await;
+        figures.wasm_bytes = self.wasm_memory(&browser).await;
 
         if profiling {
-            self.start_profile(&session).await;
+            self.start_profile(&browser).await;
         }
         let search = browser.find(Locator::Css("#user-search")).await.unwrap();
         for (key, caption) in &site.expected.typing {
@@ -481,7 +397,7 @@ impl Driver {
 
         if profiling {
             let what = format!("{name}, {} search keystrokes", site.expected.typing.len());
-            self.print_profile(&session, &what).await;
+            self.print_profile(&browser, &what).await;
         }
         let sort = browser
             .find(Locator::Css("button.sort[data-sort=last_connected]"))
@@ -499,7 +415,7 @@ impl Driver {
             figures.sort_ms.push(result(&browser).await);
         }
 
-        let scrolled = self.scroll_the_table(&browser, &session).await;
+        let scrolled = self.scroll_the_table(&browser).await;
         figures.frames = scrolled["frames"].as_f64().unwrap();
         figures.dropped_frames = scrolled["dropped"].as_f64().unwrap();
         figures.long_tasks = scrolled["longTasks"].as_f64().unwrap();
@@ -510,20 +426,21 @@ impl Driver {
         figures
     }
 
-    async fn start_profile(&self, session: &str) {
-        self.cdp(session, "Profiler.enable", json!({})).await;
-        self.cdp(
-            session,
-            "Profiler.setSamplingInterval",
-            json!({ "interval": 100 }),
-        )
-        .await;
-        self.cdp(session, "Profiler.start", json!({})).await;
+    async fn start_profile(&self, browser: &Client) {
+        self.driver.cdp(browser, "Profiler.enable", json!({})).await;
+        self.driver
+            .cdp(
+                browser,
+                "Profiler.setSamplingInterval",
+                json!({ "interval": 100 }),
+            )
+            .await;
+        self.driver.cdp(browser, "Profiler.start", json!({})).await;
     }
 
     /// Stops the CPU profile and prints the functions that took the most time themselves.
-    async fn print_profile(&self, session: &str, what: &str) {
-        let profile = self.cdp(session, "Profiler.stop", json!({})).await;
+    async fn print_profile(&self, browser: &Client, what: &str) {
+        let profile = self.driver.cdp(browser, "Profiler.stop", json!({})).await;
         let nodes = profile["profile"]["nodes"].as_array().unwrap();
         let sample_ms = 0.1;
         let mut by_function: std::collections::HashMap<String, f64> = Default::default();
@@ -543,24 +460,27 @@ impl Driver {
     }
 
     /// Bytes of every WebAssembly memory the page holds (none for plain JavaScript).
-    async fn wasm_memory(&self, session: &str) -> f64 {
+    async fn wasm_memory(&self, browser: &Client) -> f64 {
         let prototype = self
+            .driver
             .cdp(
-                session,
+                browser,
                 "Runtime.evaluate",
                 json!({ "expression": "WebAssembly.Memory.prototype" }),
             )
             .await;
         let memories = self
+            .driver
             .cdp(
-                session,
+                browser,
                 "Runtime.queryObjects",
                 json!({ "prototypeObjectId": prototype["result"]["objectId"] }),
             )
             .await;
         let total = self
+            .driver
             .cdp(
-                session,
+                browser,
                 "Runtime.callFunctionOn",
                 json!({
                     "objectId": memories["objects"]["objectId"],
@@ -575,7 +495,7 @@ impl Driver {
 
     /// Scrolls from the top of the page to the bottom of the table and back with a synthesized
     /// wheel gesture, returning the probe's frame and long task counts.
-    async fn scroll_the_table(&self, browser: &Client, session: &str) -> Value {
+    async fn scroll_the_table(&self, browser: &Client) -> Value {
         let distance = script(
             browser,
             "window.scrollTo(0, 0); \
@@ -591,15 +511,16 @@ impl Driver {
         );
         script(browser, "window.__bench.watchFrames()", json!(null)).await;
         for direction in [-1.0, 1.0] {
-            self.cdp(
-                session,
-                "Input.synthesizeScrollGesture",
-                json!({
-                    "x": 683, "y": 400, "yDistance": direction * distance,
-                    "speed": 2000, "gestureSourceType": "mouse",
-                }),
-            )
-            .await;
+            self.driver
+                .cdp(
+                    browser,
+                    "Input.synthesizeScrollGesture",
+                    json!({
+                        "x": 683, "y": 400, "yDistance": direction * distance,
+                        "speed": 2000, "gestureSourceType": "mouse",
+                    }),
+                )
+                .await;
             let at = script(browser, "return window.scrollY", json!(null))
                 .await
                 .as_f64()
@@ -887,7 +808,7 @@ mod tests {
 
     fn user(n: usize, name: &str, days_ago: Option<i64>) -> User {
         User {
-            id: format!("u-{n}"),
+            id: format!("u-{n}").into(),
             display_name: Some(name.into()),
             last_connected_at: days_ago.map(|d| Utc::now() - Duration::days(d)),
             enrolled: false,

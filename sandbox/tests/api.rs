@@ -10,11 +10,11 @@ const TOKEN: &str = "test-token";
 const PASSWORD: &str = "test-password";
 const DEPLOYMENT: &str = "533bda53027894f69b001055";
 
-const SAMPLE_LIST: &str = include_str!("../../tests/fixtures/journeyapps/list_users.json");
-const SAMPLE_USER: &str = include_str!("../../tests/fixtures/journeyapps/get_user.json");
-const SAMPLE_SESSION: &str = include_str!("../../tests/fixtures/journeyapps/get_session.json");
+const SAMPLE_LIST: &str = include_str!("../../core/fixtures/journeyapps/list_users.json");
+const SAMPLE_USER: &str = include_str!("../../core/fixtures/journeyapps/get_user.json");
+const SAMPLE_SESSION: &str = include_str!("../../core/fixtures/journeyapps/get_session.json");
 const SAMPLE_TOKEN: &str =
-    include_str!("../../tests/fixtures/journeyapps/authentication_token.json");
+    include_str!("../../core/fixtures/journeyapps/authentication_token.json");
 
 /// A sandbox on a free port with an in-memory database; `extra` arguments override defaults.
 async fn sandbox(extra: &[&str]) -> Sandbox {

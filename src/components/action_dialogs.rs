@@ -2,9 +2,9 @@
 //! a plain confirmation to sign devices out, a typed one (the user's id or name) to wipe data.
 
 use super::Modal;
-use crate::connector::Action;
-use crate::model::{Session, SessionState, User};
 use leptos::prelude::*;
+use roster_core::model::action::{Action, ActionKind};
+use roster_core::model::{Session, User};
 
 /// The text field where the admin types the user's id or name before a wipe.
 #[component]
@@ -12,7 +12,7 @@ fn TypedConfirmation(user: User, typed: RwSignal<String>) -> impl IntoView {
     view! {
         <label for="confirm-typed">
             "Type the user id "
-            <code>{user.id.clone()}</code>
+            <code>{user.id.to_string()}</code>
             {user.display_name.clone().map(|name| format!(" or the name “{name}”"))}
             " to confirm"
         </label>
@@ -50,10 +50,13 @@ fn DialogButtons(
     }
 }
 
-/// Lock a user, optionally wiping app data on every device (then typed confirmation).
+/// Lock a user, optionally (where the backend offers it) wiping app data on every device, then
+/// with a typed confirmation.
 #[component]
 pub fn LockDialog(
     user: User,
+    /// Whether "also wipe" is offered.
+    can_wipe: bool,
     #[prop(into)] busy: Signal<bool>,
     /// Called with `wipe`.
     #[prop(into)]
@@ -76,15 +79,17 @@ pub fn LockDialog(
                     user.label(),
                 )}
             </p>
-            <label class="check">
-                <input
-                    type="checkbox"
-                    id="lock-wipe"
-                    prop:checked=move || wipe.get()
-                    on:change=move |ev| wipe.set(event_target_checked(&ev))
-                />
-                "Also wipe app data on all devices"
-            </label>
+            {can_wipe.then(|| view! {
+                <label class="check">
+                    <input
+                        type="checkbox"
+                        id="lock-wipe"
+                        prop:checked=move || wipe.get()
+                        on:change=move |ev| wipe.set(event_target_checked(&ev))
+                    />
+                    "Also wipe app data on all devices"
+                </label>
+            })}
             <Show when=move || wipe.get()>
                 <p class="warning">
                     "Wiping permanently deletes the app's data on every device, including anything "
@@ -111,7 +116,7 @@ pub fn LockDialog(
 pub fn SessionActionDialog(
     user: User,
     session: Session,
-    /// `WipeSession` or `ReAuthenticateSession` on this session.
+    /// An action on this session.
     action: Action,
     #[prop(into)] busy: Signal<bool>,
     #[prop(into)] on_confirm: Callback<()>,
@@ -121,22 +126,7 @@ pub fn SessionActionDialog(
     let who = user.label().to_string();
     let typed = RwSignal::new(String::new());
     let needs_typing = action.destroys_data();
-    let (title, explanation, confirm_label) = if needs_typing {
-        (
-            format!("Wipe {device}"),
-            format!(
-                "This permanently deletes all app data on {device} of {who}, including anything \
-                 not yet uploaded, when it next connects. This cannot be undone."
-            ),
-            "Wipe device",
-        )
-    } else {
-        (
-            format!("Re-authenticate {device}"),
-            format!("{who} must sign in again on {device}. No data is deleted."),
-            "Re-authenticate",
-        )
-    };
+    let (title, explanation, confirm_label) = action.kind().confirmation(&who, &device);
     let confirmed = {
         let user = user.clone();
         Signal::derive(move || !busy.get() && (!needs_typing || user.confirms(&typed.get())))
@@ -156,44 +146,41 @@ pub fn SessionActionDialog(
     }
 }
 
-/// A session's Re-authenticate and Wipe buttons; `on_action` opens the confirmation. Each is
-/// disabled while an action is in flight or when it would change nothing.
+/// The action buttons of one session: each action the backend offers on sessions, disabled
+/// while an action is in flight or where the action's rule says it does not apply. `on_action`
+/// opens the confirmation.
 #[component]
 pub fn SessionActionButtons(
-    user_id: String,
+    user: User,
     session: Session,
+    actions: Vec<ActionKind>,
     #[prop(into)] busy: Signal<bool>,
-    #[prop(into)] on_action: Callback<Action>,
+    #[prop(into)] on_action: Callback<(Session, Action)>,
 ) -> impl IntoView {
-    let session_id = session.id.clone();
-    let reauthenticate = Action::ReAuthenticateSession {
-        user_id: user_id.clone(),
-        session_id: session_id.clone(),
-    };
-    let wipe = Action::WipeSession {
-        user_id,
-        session_id,
-    };
-    let already_reset = session.state == SessionState::Reset;
-    let signed_out = matches!(session.state, SessionState::Locked | SessionState::Reset);
+    let buttons = actions
+        .into_iter()
+        .map(|kind| {
+            let action = kind.on_session(&user, &session);
+            let applies = action.is_some();
+            let session = session.clone();
+            view! {
+                <button
+                    class=if kind.destroys_data() { format!("danger {}", kind.key()) } else { kind.key().to_string() }
+                    prop:disabled=move || busy.get() || !applies
+                    on:click=move |_| {
+                        if let Some(action) = action.clone() {
+                            on_action.run((session.clone(), action));
+                        }
+                    }
+                >
+                    {kind.button()}
+                </button>
+            }
+        })
+        .collect_view();
     view! {
         <td>
-            <div class="row-actions">
-            <button
-                class="reauthenticate"
-                prop:disabled=move || busy.get() || signed_out
-                on:click=move |_| on_action.run(reauthenticate.clone())
-            >
-                "Re-authenticate…"
-            </button>
-            <button
-                class="danger wipe"
-                prop:disabled=move || busy.get() || already_reset
-                on:click=move |_| on_action.run(wipe.clone())
-            >
-                "Wipe…"
-            </button>
-            </div>
+            <div class="row-actions">{buttons}</div>
         </td>
     }
 }

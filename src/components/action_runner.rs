@@ -1,13 +1,16 @@
-//! Sending one action and saying how it went, shared by every page with action buttons.
+//! Sending one action from a button and saying how it went, shared by every page with action
+//! buttons.
 
-use super::ErrorNotice;
-use crate::connector::Action;
-use crate::state::AppState;
-use crate::transport::BrowserTransport;
+use super::{waiting_text, ErrorNotice};
+use crate::activity::{use_activity, ActivityLog};
+use crate::client::{use_requests, Requests};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use roster_core::backend::run::send_action;
+use roster_core::backend::LoadEvent;
+use roster_core::model::action::Action;
 
-/// The outcome of the last action, shown above the table it acted on.
+/// The outcome of the last action, shown above what it acted on.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Outcome {
     Done(String),
@@ -20,50 +23,56 @@ pub enum Outcome {
 pub struct ActionRunner {
     pub busy: RwSignal<bool>,
     pub outcome: RwSignal<Option<Outcome>>,
-    state: AppState,
+    /// Set while a refused (429) request waits to be sent again.
+    pub waiting: RwSignal<Option<u32>>,
+    requests: Requests,
+    log: ActivityLog,
 }
 
 impl ActionRunner {
-    /// A runner for the current page (it reads the connection from context).
+    /// A runner for the page being built.
     pub fn new() -> Self {
         ActionRunner {
             busy: RwSignal::new(false),
             outcome: RwSignal::new(None),
-            state: expect_context::<AppState>(),
+            waiting: RwSignal::new(None),
+            requests: use_requests(),
+            log: use_activity(),
         }
     }
 
     /// Sends `action` on `who` (a name for the notice) unless one is in flight, then calls
     /// `after`, whatever the outcome, so the page can re-read what the server now says.
     pub fn run(self, action: Action, who: String, after: impl FnOnce() + 'static) {
-        let state = self.state;
         if self.busy.get_untracked() {
             return;
         }
-        let Some(connection) = state.connection.get_untracked() else {
-            return;
-        };
         self.busy.set(true);
+        let waiting = self.waiting;
         spawn_local(async move {
-            let result = connection
-                .connector()
-                .perform(&BrowserTransport, &action)
+            let events = move |event| {
+                if let LoadEvent::Waiting { millis } = event {
+                    let _ = waiting.try_set(Some(millis));
+                }
+            };
+            let sent = action.clone();
+            let result = self
+                .requests
+                .write(move |backend, transport| async move {
+                    send_action(&backend, &transport, &sent, &events).await
+                })
                 .await;
             let _ = self.busy.try_set(false);
+            let _ = waiting.try_set(None);
             let outcome = match result {
                 Ok(()) => Outcome::Done(action.done_message(&who)),
-                Err(err) => {
-                    if err.needs_reconnect() {
-                        state.disconnect(Some(err.message()));
-                    }
-                    Outcome::Failed(err.message())
-                }
+                Err(err) => Outcome::Failed(err.message()),
             };
             let logged = match &outcome {
                 Outcome::Done(_) => "Done".to_string(),
                 Outcome::Failed(message) => format!("Failed: {message}"),
             };
-            state.log_activity(action.name(), &[who], logged);
+            self.log.record(action.name(), &[who], logged);
             let _ = self.outcome.try_set(Some(outcome));
             after();
         });
@@ -76,15 +85,20 @@ impl Default for ActionRunner {
     }
 }
 
-/// The notice of the last action's outcome.
+/// The notice of the last action's outcome, and of a wait before it is sent again.
 #[component]
-pub fn OutcomeNotice(outcome: RwSignal<Option<Outcome>>) -> impl IntoView {
-    move || {
-        outcome.get().map(|o| match o {
-            Outcome::Done(message) => {
-                view! { <p class="notice ok" role="status">{message}</p> }.into_any()
-            }
-            Outcome::Failed(message) => view! { <ErrorNotice message=message /> }.into_any(),
-        })
+pub fn OutcomeNotice(runner: ActionRunner) -> impl IntoView {
+    view! {
+        {move || runner.waiting.get().map(|ms| view! {
+            <p class="notice" role="status">{waiting_text(ms)}</p>
+        })}
+        {move || {
+            runner.outcome.get().map(|o| match o {
+                Outcome::Done(message) => {
+                    view! { <p class="notice ok" role="status">{message}</p> }.into_any()
+                }
+                Outcome::Failed(message) => view! { <ErrorNotice message=message /> }.into_any(),
+            })
+        }}
     }
 }

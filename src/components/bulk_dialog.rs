@@ -3,14 +3,14 @@
 //! outcome, "retry the failed ones" and a CSV of the results.
 
 use super::{ErrorNotice, Modal};
+use crate::activity::use_activity;
 use crate::browser;
-use crate::connector::journeyapps::{BulkEnd, BulkEvent};
-use crate::connector::Action;
-use crate::model::bulk::{BulkRun, Progress, TargetOutcome};
-use crate::state::AppState;
-use crate::transport::BrowserTransport;
+use crate::client::use_requests;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use roster_core::backend::run::{run_bulk, BulkEnd, BulkEvent};
+use roster_core::bulk::{BulkRun, Progress, TargetOutcome};
+use roster_core::model::action::{ActionKind, Scope};
 
 /// Targets named in the confirmation.
 const NAMED_IN_CONFIRMATION: usize = 5;
@@ -25,23 +25,17 @@ enum Stage {
     Ended(BulkRun, BulkEnd),
 }
 
-/// Confirms and runs `run`; `on_done` is called once a run ended, so the page can re-read.
+/// Confirms and runs `run`. `on_close` says whether anything changed on the server, so the
+/// page re-reads only then.
 #[component]
-pub fn BulkDialog(
-    run: BulkRun,
-    #[prop(into)] on_close: Callback<()>,
-    #[prop(into)] on_done: Callback<()>,
-) -> impl IntoView {
-    let state = expect_context::<AppState>();
+pub fn BulkDialog(run: BulkRun, #[prop(into)] on_close: Callback<bool>) -> impl IntoView {
+    let requests = use_requests();
+    let log = use_activity();
     let count = run.targets.len();
-    let name = run
-        .targets
-        .first()
-        .map(|t| t.action.name())
-        .unwrap_or("Act on");
-    let destroys = run.targets.iter().any(|t| t.action.destroys_data());
-    let noun = match run.targets.first().map(|t| &t.action) {
-        Some(Action::Lock { .. } | Action::Unlock { .. }) => "users",
+    let name = run.name();
+    let destroys = run.destroys_data();
+    let noun = match run.targets.first().map(|t| t.action.kind().scope()) {
+        Some(Scope::User) => "users",
         _ => "sessions",
     };
     let first_targets: Vec<String> = run
@@ -56,12 +50,11 @@ pub fn BulkDialog(
     let cancel = StoredValue::new(false);
     let typed = RwSignal::new(String::new());
     let initial = StoredValue::new(run);
+    // Whether any run of this dialog changed something on the server.
+    let changed = StoredValue::new(false);
 
     // Runs in the background; if the dialog goes away, the run stops after its current chunk.
     let start = move |mut run: BulkRun| {
-        let Some(connection) = state.connection.get_untracked() else {
-            return;
-        };
         cancel.set_value(false);
         progress.set(run.progress());
         stage.set(Stage::Running);
@@ -76,34 +69,36 @@ pub fn BulkDialog(
                 }
             };
             let cancelled = move || cancel.try_get_value().unwrap_or(true);
-            let end = connection
-                .connector()
-                .run_bulk(&BrowserTransport, &mut run, &events, &cancelled)
+            let ran = requests
+                .write(move |backend, transport| async move {
+                    let end = run_bulk(&backend, &transport, &mut run, &events, &cancelled).await;
+                    Ok((run, end))
+                })
                 .await;
+            let Ok((run, end)) = ran else {
+                return;
+            };
             if let BulkEnd::Stopped(err) = &end {
-                if err.needs_reconnect() {
-                    state.disconnect(Some(err.message()));
-                }
+                requests.client().refused(err);
             }
+            let _ = changed.try_update_value(|c| *c |= run.changed_anything());
             let labels: Vec<String> = run.targets.iter().map(|t| t.label.clone()).collect();
             let outcome = match &end {
                 BulkEnd::Stopped(err) => format!("{}; stopped: {}", run.summary(), err.message()),
                 BulkEnd::Cancelled => format!("{}; cancelled", run.summary()),
                 BulkEnd::Finished => run.summary(),
             };
-            state.log_activity(&format!("{name} (bulk)"), &labels, outcome);
+            log.record(&format!("{name} (bulk)"), &labels, outcome);
             let _ = waiting.try_set(None);
             // The page may be gone (a refused run disconnects): then there is nothing to tell.
-            if stage.try_set(Stage::Ended(run, end)).is_none() {
-                let _ = on_done.try_run(());
-            }
+            let _ = stage.try_set(Stage::Ended(run, end));
         });
     };
 
     // While a run goes on the dialog stays open (Escape included): Cancel stops it cleanly.
     let close = Callback::new(move |_| {
         if stage.with_untracked(|s| *s != Stage::Running) {
-            on_close.run(());
+            on_close.run(changed.get_value());
         }
     });
     let confirmed =
@@ -114,7 +109,7 @@ pub fn BulkDialog(
         Stage::Confirm if count == 0 => view! {
             <p>"None of the selected rows needs this: there is nothing to send."</p>
             <div class="dialog-buttons">
-                <button type="button" class="primary" on:click=move |_| on_close.run(())>"Close"</button>
+                <button type="button" class="primary" on:click=move |_| close.run(())>"Close"</button>
             </div>
         }
         .into_any(),
@@ -141,7 +136,7 @@ pub fn BulkDialog(
                     />
                 })}
                 <div class="dialog-buttons">
-                    <button type="button" on:click=move |_| on_close.run(())>"Cancel"</button>
+                    <button type="button" on:click=move |_| close.run(())>"Cancel"</button>
                     <button
                         type="button"
                         class=if destroys { "danger confirm" } else { "primary confirm" }
@@ -203,7 +198,7 @@ pub fn BulkDialog(
                             {format!("Retry the {failed} failed")}
                         </button>
                     })}
-                    <button type="button" class="primary" id="bulk-close" on:click=move |_| on_close.run(())>
+                    <button type="button" class="primary" id="bulk-close" on:click=move |_| close.run(())>
                         "Close"
                     </button>
                 </div>
@@ -219,16 +214,42 @@ pub fn BulkDialog(
     }
 }
 
-/// Re-reads the users once a bulk dialog that ran something is closed.
+/// The bulk action buttons of a selection bar: one per action the backend offers on `scope`,
+/// disabled while nothing is ticked. `on_pick` builds the run from the ticked rows.
 #[component]
-pub fn ReloadAfterBulk(bulk: RwSignal<Option<BulkRun>>, reload: Callback<()>) -> impl IntoView {
-    Effect::new(move |was_open: Option<bool>| {
-        let open = bulk.with(Option::is_some);
-        if was_open == Some(true) && !open {
-            reload.run(());
-        }
-        open
-    });
+pub fn BulkButtons(
+    actions: Vec<ActionKind>,
+    #[prop(into)] nothing_ticked: Signal<bool>,
+    #[prop(into)] on_pick: Callback<ActionKind>,
+) -> impl IntoView {
+    actions
+        .into_iter()
+        .map(|kind| {
+            view! {
+                <button
+                    type="button"
+                    id=format!("bulk-{}", kind.key())
+                    class:danger=kind.destroys_data()
+                    prop:disabled=move || nothing_ticked.get()
+                    on:click=move |_| on_pick.run(kind)
+                >
+                    {kind.button()}
+                </button>
+            }
+        })
+        .collect_view()
+}
+
+/// The open bulk dialog of a page, if any; `on_close` gets whether the run changed anything.
+#[component]
+pub fn BulkHost(
+    bulk: RwSignal<Option<BulkRun>>,
+    #[prop(into)] on_close: Callback<bool>,
+) -> impl IntoView {
+    move || {
+        bulk.get()
+            .map(|run| view! { <BulkDialog run=run on_close=on_close /> })
+    }
 }
 
 /// Done / failed / total as a bar and in words.

@@ -2,14 +2,15 @@
 //! full-screen mode for tablets, and "Enrolled on …" as soon as a device uses the code.
 
 use super::{ErrorNotice, Modal};
+use crate::activity::use_activity;
 use crate::browser;
-use crate::model::enrollment::{self, EnrollmentToken, LIFETIME_SECS};
-use crate::model::User;
-use crate::state::AppState;
-use crate::transport::BrowserTransport;
+use crate::client::use_requests;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use roster_core::backend::Api;
+use roster_core::model::enrollment::{self, EnrollmentToken, LIFETIME_SECS};
+use roster_core::model::User;
 use std::time::Duration;
 
 /// How often the user is re-read while the code is shown.
@@ -28,7 +29,8 @@ struct Issued {
 /// Requests a code as it opens; "Generate new" requests another once it expires or is used.
 #[component]
 pub fn EnrollmentDialog(user: User, #[prop(into)] on_close: Callback<()>) -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let requests = use_requests();
+    let log = use_activity();
     let user_id = StoredValue::new(user.id.clone());
     let who = StoredValue::new(user.label().to_string());
     let issued = RwSignal::new(None::<Result<Issued, String>>);
@@ -43,25 +45,24 @@ pub fn EnrollmentDialog(user: User, #[prop(into)] on_close: Callback<()>) -> imp
 
     // The dialog may close while a request is out, so late answers use the `try_` setters.
     let request = move || {
-        let Some(connection) = state.connection.get_untracked() else {
-            return;
-        };
         if requesting.get_untracked() {
             return;
         }
         requesting.set(true);
         enrolled.set(None);
+        let id = user_id.get_value();
         spawn_local(async move {
-            let result = connection
-                .connector()
-                .enrollment_token(&BrowserTransport, &user_id.get_value())
+            let result = requests
+                .write(move |backend, transport| async move {
+                    backend.enrollment_token(&transport, &id).await
+                })
                 .await;
             let logged = match &result {
                 Ok(_) => "Issued, valid 5 minutes".to_string(),
                 Err(err) => format!("Failed: {}", err.message()),
             };
             if let Some(who) = who.try_get_value() {
-                state.log_activity("New enrollment token", &[who], logged);
+                log.record("New enrollment token", &[who], logged);
             }
             let result = match result {
                 Ok(token) => Ok(Issued {
@@ -69,12 +70,7 @@ pub fn EnrollmentDialog(user: User, #[prop(into)] on_close: Callback<()>) -> imp
                     expires_at: Utc::now() + chrono::Duration::seconds(LIFETIME_SECS),
                     token,
                 }),
-                Err(err) => {
-                    if err.needs_reconnect() {
-                        state.disconnect(Some(err.message()));
-                    }
-                    Err(err.message())
-                }
+                Err(err) => Err(err.message()),
             };
             let _ = now.try_set(Utc::now());
             let _ = issued.try_set(Some(result));
@@ -87,17 +83,16 @@ pub fn EnrollmentDialog(user: User, #[prop(into)] on_close: Callback<()>) -> imp
             Some(Ok(i)) => enrollment::remaining_secs(i.expires_at, Utc::now()) > -GRACE_SECS,
             _ => false,
         });
-        let Some(connection) = state.connection.get_untracked() else {
-            return;
-        };
         if !live || poll_in_flight.get_value() {
             return;
         }
         poll_in_flight.set_value(true);
+        let id = user_id.get_value();
         spawn_local(async move {
-            let result = connection
-                .connector()
-                .user(&BrowserTransport, &user_id.get_value(), &|_| {})
+            let result = requests
+                .read(move |backend, transport| async move {
+                    backend.user(&transport, &id, &|_| {}).await
+                })
                 .await;
             let _ = poll_in_flight.try_set_value(false);
             match result {
@@ -111,7 +106,8 @@ pub fn EnrollmentDialog(user: User, #[prop(into)] on_close: Callback<()>) -> imp
                         let _ = enrolled.try_set(Some(enrollment::enrolled_message(&session)));
                     }
                 }
-                Err(err) if err.needs_reconnect() => state.disconnect(Some(err.message())),
+                // Refused credentials have already ended the connection.
+                Err(err) if err.needs_reconnect() => {}
                 Err(err) => {
                     let _ = poll_error.try_set(Some(err.message()));
                 }

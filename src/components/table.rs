@@ -1,24 +1,158 @@
-//! What the users and sessions tables share: their view in the URL, filter fields, sortable
-//! column headers, row selection for bulk actions, and showing one page of rows at a time so
-//! 10,000 rows stay quick on a tablet.
+//! The one table controller every table page uses: the view in the URL, the rows it shows, the
+//! page of them on screen, the selection (kept by row keys, never by positions) and the bulk
+//! dialog. Pages declare their columns and how a row renders; the deciding is done natively in
+//! `roster_core::table`.
 
-use crate::model::view::{Column, TableView};
-use crate::url::query_string;
+use crate::routes::Route;
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
+use roster_core::bulk::BulkRun;
+use roster_core::model::time;
+use roster_core::table::{page_bounds, Cell, Column, TableModel, TableView, PAGE_SIZE};
 use std::collections::HashSet;
-use std::hash::Hash;
 
-/// Rows shown per page.
-pub const PAGE_SIZE: usize = 100;
+/// The state of one table page.
+pub struct TableController<M: TableModel> {
+    /// The loaded rows.
+    pub data: RwSignal<M>,
+    /// The view in the URL.
+    pub view: Memo<M::View>,
+    show: Callback<M::View>,
+    /// Where the rows the view shows are, in its order.
+    pub shown: Memo<Vec<M::At>>,
+    /// The page of rows on screen, from 0.
+    pub page: RwSignal<usize>,
+    /// The rows ticked for a bulk action.
+    pub selection: RwSignal<HashSet<M::Key>>,
+    /// The bulk run whose dialog is open.
+    pub bulk: RwSignal<Option<BulkRun>>,
+    /// "Now" for relative times and age filters: fixed per load, so rows do not shift.
+    pub now: DateTime<Utc>,
+}
 
-/// The first and one-past-last row of page `page` (from 0) of `len` rows, clamped to the rows
-/// that exist: a page past the end shows the last page.
-pub fn page_bounds(len: usize, page: usize, size: usize) -> (usize, usize) {
-    let last_page = len.saturating_sub(1) / size.max(1);
-    let start = page.min(last_page) * size;
-    (start.min(len), (start + size).min(len))
+impl<M: TableModel> Clone for TableController<M> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<M: TableModel> Copy for TableController<M> {}
+
+impl<M: TableModel> TableController<M> {
+    /// A controller over `data`, with its view in the URL of `route`.
+    pub fn new(data: M, route: Route) -> Self {
+        let now = Utc::now();
+        let data = RwSignal::new(data);
+        let (view, show) = use_url_view::<M::View>(route);
+        let shown = Memo::new(move |_| {
+            let view = view.get();
+            data.with(|d| d.positions(&view, now))
+        });
+        TableController {
+            data,
+            view,
+            show,
+            shown,
+            page: first_page_on_change(view),
+            selection: RwSignal::new(HashSet::new()),
+            bulk: RwSignal::new(None),
+            now,
+        }
+    }
+
+    /// Shows `view` (in the URL).
+    pub fn show(&self, view: M::View) {
+        self.show.run(view);
+    }
+
+    /// An input handler that edits the current view with `edit` and shows the result.
+    pub fn edit(
+        &self,
+        edit: fn(&mut M::View, String),
+    ) -> impl Fn(leptos::ev::Event) + Clone + 'static {
+        let (view, show) = (self.view, self.show);
+        move |ev| {
+            let mut next = view.get_untracked();
+            edit(&mut next, event_target_value(&ev));
+            show.run(next);
+        }
+    }
+
+    /// How many rows the view shows (tracked).
+    pub fn matching(&self) -> usize {
+        self.shown.with(Vec::len)
+    }
+
+    /// Where the rows on screen are (tracked).
+    pub fn page_positions(&self) -> Vec<M::At> {
+        let (start, end) = page_bounds(self.matching(), self.page.get(), PAGE_SIZE);
+        self.shown.with(|shown| shown[start..end].to_vec())
+    }
+
+    /// The keys of the rows on screen (tracked).
+    pub fn page_keys(&self) -> Vec<M::Key> {
+        let positions = self.page_positions();
+        self.data
+            .with(|d| positions.into_iter().map(|at| d.key(at)).collect())
+    }
+
+    /// Ticks every row the view shows.
+    pub fn select_all_matching(&self) {
+        let keys: HashSet<M::Key> = self.shown.with_untracked(|shown| {
+            self.data
+                .with_untracked(|d| shown.iter().map(|&at| d.key(at)).collect())
+        });
+        self.selection.set(keys);
+    }
+
+    /// Where the ticked rows that are still loaded are, in the order they were loaded.
+    pub fn selected_positions(&self) -> Vec<M::At> {
+        let mut found: Vec<M::At> = self.selection.with_untracked(|keys| {
+            self.data
+                .with_untracked(|d| keys.iter().filter_map(|key| d.find(key)).collect())
+        });
+        found.sort_unstable();
+        found
+    }
+
+    /// Closes the bulk dialog. A run that changed something clears the selection and re-reads
+    /// once; a dialog cancelled at its confirmation keeps both as they were.
+    pub fn close_bulk(&self, changed: bool, reload: Callback<()>) {
+        self.bulk.set(None);
+        if changed {
+            self.selection.update(HashSet::clear);
+            reload.run(());
+        }
+    }
+}
+
+/// The view in the URL of `route`, and a way to show another one. Showing replaces the
+/// history entry: typing a search should not leave one entry per keystroke.
+fn use_url_view<V: TableView>(route: Route) -> (Memo<V>, Callback<V>) {
+    let query = use_query_map();
+    let current = Memo::new(move |_| {
+        query.with(|q| {
+            let pairs: Vec<(&str, String)> = V::PARAMS
+                .iter()
+                .filter_map(|k| q.get(k).map(|v| (*k, v)))
+                .collect();
+            V::from_query(pairs.iter().map(|(k, v)| (*k, v.as_str())))
+        })
+    });
+    let navigate = use_navigate();
+    let show = Callback::new(move |view: V| {
+        // Replace, and stay where the admin is: the router would otherwise scroll to the top
+        // on every keystroke and sort click.
+        let replace = NavigateOptions {
+            replace: true,
+            scroll: false,
+            ..Default::default()
+        };
+        navigate(&route.with_query(&view.to_query()), replace);
+    });
+    (current, show)
 }
 
 /// The page of rows shown, back to the first whenever `view` changes (a new search, filter or
@@ -35,66 +169,24 @@ pub fn first_page_on_change<V: Send + Sync + 'static>(view: Memo<V>) -> RwSignal
     page
 }
 
-/// The view in the URL of this page, and a way to show another one. Showing replaces the
-/// history entry: typing a search should not leave one entry per keystroke.
-pub fn use_url_view<V: TableView>(path: &'static str) -> (Memo<V>, Callback<V>) {
-    let query = use_query_map();
-    let current = Memo::new(move |_| {
-        query.with(|q| {
-            let pairs: Vec<(&str, String)> = V::PARAMS
-                .iter()
-                .filter_map(|k| q.get(k).map(|v| (*k, v)))
-                .collect();
-            V::from_query(pairs.iter().map(|(k, v)| (*k, v.as_str())))
-        })
-    });
-    let navigate = use_navigate();
-    let show = Callback::new(move |view: V| {
-        let query = query_string(&view.to_query());
-        let url = if query.is_empty() {
-            path.to_string()
-        } else {
-            format!("{path}?{query}")
-        };
-        // Replace, and stay where the admin is: the router would otherwise scroll to the top
-        // on every keystroke and sort click.
-        let replace = NavigateOptions {
-            replace: true,
-            scroll: false,
-            ..Default::default()
-        };
-        navigate(&url, replace);
-    });
-    (current, show)
-}
-
-/// An input handler that edits the current view with `edit` and shows the result.
-pub fn edit_view<V: TableView>(
-    current: Memo<V>,
-    show: Callback<V>,
-    edit: fn(&mut V, String),
-) -> impl Fn(leptos::ev::Event) + Clone + 'static {
-    move |ev| {
-        let mut view = current.get_untracked();
-        edit(&mut view, event_target_value(&ev));
-        show.run(view);
-    }
-}
-
-/// A column header that sorts by its column; a second click reverses the order.
+/// A column header; a sortable one sorts by its column, and a second click reverses the order.
 #[component]
-pub fn SortHeader<V: TableView>(
-    current: Memo<V>,
-    show: Callback<V>,
-    column: V::Key,
-    label: &'static str,
-    #[prop(optional)] numeric: bool,
+pub fn SortHeader<M: TableModel>(
+    table: TableController<M>,
+    column: <M::View as TableView>::Key,
 ) -> impl IntoView {
-    let sorted = move || current.with(|v| (v.sort().0 == column).then_some(v.sort().1));
+    if !column.sortable() {
+        return view! { <th scope="col">{column.header()}</th> }.into_any();
+    }
+    let sorted = move || {
+        table
+            .view
+            .with(|v| (v.sort().0 == column).then_some(v.sort().1))
+    };
     view! {
         <th
             scope="col"
-            class:num=numeric
+            class:num=column.numeric()
             aria-sort=move || match sorted() {
                 Some(true) => "descending",
                 Some(false) => "ascending",
@@ -104,9 +196,9 @@ pub fn SortHeader<V: TableView>(
             <button
                 class="sort"
                 data-sort=column.key()
-                on:click=move |_| show.run(current.get_untracked().sorted_by(column))
+                on:click=move |_| table.show(table.view.get_untracked().sorted_by(column))
             >
-                {label}
+                {column.header()}
                 <span aria-hidden="true">
                     {move || match sorted() {
                         Some(true) => " ▼",
@@ -116,6 +208,31 @@ pub fn SortHeader<V: TableView>(
                 </span>
             </button>
         </th>
+    }
+    .into_any()
+}
+
+/// One cell as the column decided it. Action cells are the page's to render.
+#[component]
+pub fn CellView(cell: Cell, now: DateTime<Utc>) -> impl IntoView {
+    match cell {
+        Cell::Text(text) => view! { <td>{text}</td> }.into_any(),
+        Cell::Mono(text) => view! { <td class="mono">{text}</td> }.into_any(),
+        Cell::Count(n) => view! { <td class="num">{n}</td> }.into_any(),
+        Cell::Time(at) => view! {
+            <td title=time::exact_local_and_utc(at)>{time::relative(at, now)}</td>
+        }
+        .into_any(),
+        Cell::Badge { label, class } => view! {
+            <td><span class=format!("badge {class}")>{label}</span></td>
+        }
+        .into_any(),
+        Cell::State(label) => view! { <td class="state">{label}</td> }.into_any(),
+        Cell::User { id, label } => view! {
+            <td><a href=Route::User(id).path()>{label}</a></td>
+        }
+        .into_any(),
+        Cell::Actions => view! { <td></td> }.into_any(),
     }
 }
 
@@ -159,84 +276,17 @@ pub fn Pager(
     }
 }
 
-/// The search field of a filter bar.
-#[component]
-pub fn SearchFilter(
-    id: &'static str,
-    placeholder: &'static str,
-    #[prop(into)] text: Signal<String>,
-    on_input: impl Fn(leptos::ev::Event) + 'static,
-) -> impl IntoView {
-    view! {
-        <label>
-            "Search"
-            <input id=id type="search" placeholder=placeholder prop:value=text on:input=on_input />
-        </label>
-    }
-}
-
-/// The platform menu of a filter bar, listing the platforms seen.
-#[component]
-pub fn PlatformFilter(
-    platforms: Vec<String>,
-    #[prop(into)] selected: Signal<Option<String>>,
-    on_change: impl Fn(leptos::ev::Event) + 'static,
-) -> impl IntoView {
-    view! {
-        <label>
-            "Platform"
-            <select
-                id="platform-filter"
-                prop:value=move || selected.get().unwrap_or_default()
-                on:change=on_change
-            >
-                <option value="">"Any"</option>
-                {platforms
-                    .into_iter()
-                    .map(|p| view! { <option value=p.clone()>{p.clone()}</option> })
-                    .collect_view()}
-            </select>
-        </label>
-    }
-}
-
-/// A "more than N days" number field of a filter bar; empty means no filter.
-#[component]
-pub fn DaysFilter(
-    id: &'static str,
-    label: &'static str,
-    #[prop(into)] days: Signal<Option<u32>>,
-    on_input: impl Fn(leptos::ev::Event) + 'static,
-) -> impl IntoView {
-    view! {
-        <label>
-            {label}
-            <input
-                id=id
-                type="number"
-                min="0"
-                inputmode="numeric"
-                prop:value=move || days.get().map(|d| d.to_string()).unwrap_or_default()
-                on:input=on_input
-            />
-        </label>
-    }
-}
-
-/// Rows ticked for a bulk action, by position in the loaded list.
-pub type Selection<K> = RwSignal<HashSet<K>>;
-
 /// The checkbox of one row.
 #[component]
-pub fn SelectCell<K: Clone + Eq + Hash + Send + Sync + 'static>(
-    selection: Selection<K>,
-    key: K,
+pub fn SelectCell<M: TableModel>(
+    table: TableController<M>,
+    key: M::Key,
     /// What the row is, for screen readers.
     label: String,
 ) -> impl IntoView {
     let checked = {
         let key = key.clone();
-        move || selection.with(|s| s.contains(&key))
+        move || table.selection.with(|s| s.contains(&key))
     };
     view! {
         <td class="select">
@@ -247,7 +297,7 @@ pub fn SelectCell<K: Clone + Eq + Hash + Send + Sync + 'static>(
                 prop:checked=checked
                 on:change=move |ev| {
                     let on = event_target_checked(&ev);
-                    selection.update(|s| {
+                    table.selection.update(|s| {
                         if on {
                             s.insert(key.clone());
                         } else {
@@ -262,13 +312,10 @@ pub fn SelectCell<K: Clone + Eq + Hash + Send + Sync + 'static>(
 
 /// The header checkbox: ticks or clears every row of the page shown.
 #[component]
-pub fn SelectPageHeader<K: Clone + Eq + Hash + Send + Sync + 'static>(
-    selection: Selection<K>,
-    #[prop(into)] page_keys: Signal<Vec<K>>,
-) -> impl IntoView {
+pub fn SelectPageHeader<M: TableModel>(table: TableController<M>) -> impl IntoView {
     let all_ticked = move || {
-        let keys = page_keys.get();
-        !keys.is_empty() && selection.with(|s| keys.iter().all(|k| s.contains(k)))
+        let keys = table.page_keys();
+        !keys.is_empty() && table.selection.with(|s| keys.iter().all(|k| s.contains(k)))
     };
     view! {
         <th scope="col" class="select">
@@ -279,8 +326,8 @@ pub fn SelectPageHeader<K: Clone + Eq + Hash + Send + Sync + 'static>(
                 prop:checked=all_ticked
                 on:change=move |ev| {
                     let on = event_target_checked(&ev);
-                    let keys = page_keys.get_untracked();
-                    selection.update(|s| {
+                    let keys = untrack(|| table.page_keys());
+                    table.selection.update(|s| {
                         for key in keys {
                             if on {
                                 s.insert(key);
@@ -295,53 +342,27 @@ pub fn SelectPageHeader<K: Clone + Eq + Hash + Send + Sync + 'static>(
     }
 }
 
-/// How many rows are ticked, "select all N matching", "clear", and the bulk actions.
+/// How many rows are ticked, "select all N matching", "clear", and the page's bulk actions.
 #[component]
-pub fn SelectionBar(
-    #[prop(into)] selected: Signal<usize>,
-    #[prop(into)] matching: Signal<usize>,
-    #[prop(into)] on_select_all: Callback<()>,
-    #[prop(into)] on_clear: Callback<()>,
-    children: Children,
-) -> impl IntoView {
+pub fn SelectionBar<M: TableModel>(table: TableController<M>, children: Children) -> impl IntoView {
+    let selected = move || table.selection.with(HashSet::len);
     view! {
         <div class="selection-bar" role="group" aria-label="Bulk actions">
             <span class="selected-count" role="status">
-                {move || format!("{} selected", selected.get())}
+                {move || format!("{} selected", selected())}
             </span>
-            <button type="button" id="select-all" on:click=move |_| on_select_all.run(())>
-                {move || format!("Select all {} matching", matching.get())}
+            <button type="button" id="select-all" on:click=move |_| table.select_all_matching()>
+                {move || format!("Select all {} matching", table.matching())}
             </button>
             <button
                 type="button"
                 id="select-none"
-                prop:disabled=move || selected.get() == 0
-                on:click=move |_| on_clear.run(())
+                prop:disabled=move || selected() == 0
+                on:click=move |_| table.selection.update(HashSet::clear)
             >
                 "Clear"
             </button>
             {children()}
         </div>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pages_cover_every_row_once_and_clamp_past_the_end() {
-        assert_eq!(page_bounds(0, 0, 100), (0, 0));
-        assert_eq!(page_bounds(250, 0, 100), (0, 100));
-        assert_eq!(page_bounds(250, 2, 100), (200, 250));
-        assert_eq!(page_bounds(250, 9, 100), (200, 250));
-        assert_eq!(page_bounds(200, 2, 100), (100, 200));
-        let mut covered = 0;
-        for page in 0..100 {
-            let (start, end) = page_bounds(10_000, page, 100);
-            assert_eq!(start, covered);
-            covered = end;
-        }
-        assert_eq!(covered, 10_000);
     }
 }

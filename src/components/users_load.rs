@@ -1,15 +1,12 @@
 //! Loading every user of the connected backend, for the pages that list them: progress while
-//! it runs, a visible wait on rate limiting, the error with a retry, and back to the connect
-//! screen if the credentials are refused.
+//! it runs, a visible wait on rate limiting, the error with a retry, and a notice when part of
+//! the data could not be read. Refused credentials end the connection (the client does that).
 
 use super::ErrorNotice;
 use crate::browser;
-use crate::connector::journeyapps::{LoadEvent, UsersLoad};
-use crate::model::User;
-use crate::state::AppState;
-use crate::transport::BrowserTransport;
+use crate::client::use_requests;
 use leptos::prelude::*;
-use std::collections::HashMap;
+use roster_core::backend::{Api, LoadEvent, UsersLoad};
 
 /// What the progress line says while users load.
 pub fn progress_text(loaded: usize, total: Option<u64>) -> String {
@@ -20,7 +17,7 @@ pub fn progress_text(loaded: usize, total: Option<u64>) -> String {
     }
 }
 
-/// What the notice says while a read waits out a 429 or a passing server error.
+/// What the notice says while a request waits out a 429 or a passing server error.
 pub fn waiting_text(millis: u32) -> String {
     format!(
         "The backend is busy or rate limiting; trying again in {} s…",
@@ -34,48 +31,29 @@ pub fn waiting_text(millis: u32) -> String {
 pub fn UsersLoader<V: IntoView + 'static>(
     loaded: impl Fn(UsersLoad, Callback<()>) -> V + Send + Sync + 'static,
 ) -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let requests = use_requests();
     let progress = RwSignal::new((0usize, None::<u64>));
     let waiting = RwSignal::new(None::<u32>);
-    let users = LocalResource::new(move || {
-        let connection = state.connection.get();
-        async move {
-            let connection = connection?;
-            let events = move |event: LoadEvent| match event {
-                LoadEvent::Progress { loaded, total } => {
-                    let _ = waiting.try_set(None);
-                    let _ = progress.try_set((loaded, total));
-                }
-                LoadEvent::Waiting { millis } => {
-                    let _ = waiting.try_set(Some(millis));
-                }
-            };
-            let load = connection
-                .connector()
-                .load_users(&BrowserTransport, &events)
-                .await;
-            if load.is_ok() {
-                browser::mark("users-loaded");
+    let users = LocalResource::new(move || async move {
+        let events = move |event: LoadEvent| match event {
+            LoadEvent::Progress { loaded, total } => {
+                let _ = waiting.try_set(None);
+                let _ = progress.try_set((loaded, total));
             }
-            Some(load)
+            LoadEvent::Waiting { millis } => {
+                let _ = waiting.try_set(Some(millis));
+            }
+        };
+        let load =
+            requests
+                .read(move |backend, transport| async move {
+                    backend.load_users(&transport, &events).await
+                })
+                .await;
+        if load.is_ok() {
+            browser::mark("users-loaded");
         }
-    });
-
-    // Read by reference (`get()` would copy every user); act once the read is over.
-    Effect::new(move |_| {
-        let (refused, names) = users.with(|result| match result {
-            Some(Some(Err(err))) if err.needs_reconnect() => (Some(err.message()), None),
-            Some(Some(Ok(load))) => (None, Some(display_names(&load.users))),
-            _ => (None, None),
-        });
-        // Refused credentials send the admin back to connect, saying why.
-        if let Some(reason) = refused {
-            state.disconnect(Some(reason));
-        }
-        // Names are remembered for the user pages, which load one user without its name.
-        if let Some(names) = names {
-            state.display_names.set(names);
-        }
+        load
     });
 
     move || match users.get() {
@@ -89,33 +67,22 @@ pub fn UsersLoader<V: IntoView + 'static>(
             }
             .into_any()
         }
-        Some(None) => ().into_any(),
-        Some(Some(Err(err))) => view! {
+        Some(Err(err)) => view! {
             <ErrorNotice message=err.message() />
             <button on:click=move |_| users.refetch()>"Try again"</button>
         }
         .into_any(),
-        Some(Some(Ok(load))) => loaded(load, Callback::new(move |_| users.refetch())).into_any(),
-    }
-}
-
-/// Display names by user id.
-fn display_names(users: &[User]) -> HashMap<String, String> {
-    users
-        .iter()
-        .filter_map(|u| Some((u.id.clone(), u.display_name.clone()?)))
-        .collect()
-}
-
-/// A notice when display names could not be loaded; the users are still shown, by id.
-pub fn names_notice(load: &UsersLoad) -> Option<impl IntoView> {
-    load.names_error.as_ref().map(|err| {
-        view! {
-            <p class="notice" role="status">
-                {format!("Display names are unavailable, so users are shown by id. {}", err.message())}
-            </p>
+        Some(Ok(load)) => {
+            let notice = load.notice.clone().map(|message| {
+                view! { <p class="notice" role="status">{message}</p> }
+            });
+            view! {
+                {notice}
+                {loaded(load, Callback::new(move |_| users.refetch()))}
+            }
+            .into_any()
         }
-    })
+    }
 }
 
 #[cfg(test)]

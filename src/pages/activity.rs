@@ -1,17 +1,18 @@
 //! `/activity`: every action run from this browser, newest first, with a CSV export.
 
+use crate::activity::use_activity;
 use crate::browser;
-use crate::model::activity::activity_csv;
-use crate::model::{csv, time};
-use crate::state::AppState;
 use leptos::prelude::*;
+use roster_core::csv;
+use roster_core::model::activity::activity_csv;
+use roster_core::model::time;
 
 /// The activity log kept on this device.
 #[component]
 pub fn ActivityPage() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let log = use_activity();
     let export = move |_| {
-        let text = state.activity.with(|log| activity_csv(log));
+        let text = log.entries.with(|entries| activity_csv(entries));
         browser::download("roster-activity.csv", &text);
     };
     let now = chrono::Utc::now();
@@ -27,7 +28,7 @@ pub fn ActivityPage() -> impl IntoView {
             </div>
             <div class="table-wrap">
                 <table class="activity">
-                    <caption>{move || format!("{} actions", state.activity.with(Vec::len))}</caption>
+                    <caption>{move || format!("{} actions", log.entries.with(Vec::len))}</caption>
                     <thead>
                         <tr>
                             <th scope="col">"When"</th>
@@ -38,8 +39,8 @@ pub fn ActivityPage() -> impl IntoView {
                         </tr>
                     </thead>
                     <tbody>
-                        {move || state.activity.with(|log| {
-                            log.iter()
+                        {move || log.entries.with(|entries| {
+                            entries.iter()
                                 .map(|entry| view! {
                                     <tr>
                                         <td title=csv::timestamp(Some(entry.at))>{time::relative(Some(entry.at), now)}</td>

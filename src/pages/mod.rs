@@ -9,25 +9,33 @@ mod user;
 mod users;
 
 pub use activity::ActivityPage;
-pub use connect::{connection_from_form, AuthKind, ConnectForm, ConnectPage};
+pub use connect::ConnectPage;
 pub use not_found::NotFoundPage;
 pub use policy::PolicyPage;
 pub use sessions::SessionsPage;
-pub use user::UserPage;
+pub use user::{UserDetails, UserPage};
 pub use users::UsersPage;
 
-use crate::state::AppState;
+use crate::client::use_client;
+use crate::routes::Route;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
+use roster_core::backend::Capabilities;
 
 /// Sends the admin to the connect screen whenever there is no connection: on opening a page
 /// without one, and when a refused request ends it.
 pub fn require_connection() {
-    let state = expect_context::<AppState>();
+    let client = use_client();
     let navigate = use_navigate();
     Effect::new(move |_| {
-        if state.connection.with(Option::is_none) {
-            navigate("/", Default::default());
+        if !client.is_connected() {
+            navigate(&Route::Connect.path(), Default::default());
         }
     });
+}
+
+/// What the connected backend can do, read once as a page is built. None in the moment
+/// between a disconnect and the connect screen replacing the page.
+pub fn capabilities() -> Option<&'static Capabilities> {
+    untrack(|| use_client().capabilities())
 }

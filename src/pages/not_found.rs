@@ -1,3 +1,4 @@
+use crate::routes::Route;
 use leptos::prelude::*;
 
 /// Any path the console does not have.
@@ -6,7 +7,7 @@ pub fn NotFoundPage() -> impl IntoView {
     view! {
         <section class="card">
             <h1>"Page not found"</h1>
-            <p><a href="/users">"Go to the users"</a></p>
+            <p><a href=Route::Users.path()>"Go to the users"</a></p>
         </section>
     }
 }

@@ -1,50 +1,66 @@
-//! `/policy`: "re-authenticate sessions whose last authentication is more than N days old",
-//! previewed from the server's current data, then run as one bulk action.
+//! `/policy`: the policy the backend's capabilities name (e.g. "re-authenticate sessions whose
+//! last authentication is more than N days old"), previewed from the server's current data,
+//! then run as one bulk action.
 
-use super::require_connection;
-use crate::components::table::{page_bounds, Pager, PAGE_SIZE};
-use crate::components::{BulkDialog, ReloadAfterBulk, UsersLoader};
-use crate::connector::journeyapps::UsersLoad;
-use crate::model::bulk::BulkRun;
-use crate::model::policy::{count_by_platform, reauthentications, stale_sessions, DEFAULT_DAYS};
-use crate::model::time;
-use crate::url::encode_component;
+use super::{capabilities, require_connection};
+use crate::components::table::{CellView, Pager};
+use crate::components::{BulkHost, ErrorNotice, UsersLoader};
 use chrono::Utc;
 use leptos::prelude::*;
+use roster_core::backend::UsersLoad;
+use roster_core::bulk::BulkRun;
+use roster_core::model::{Session, User};
+use roster_core::policy::{count_by_platform, Policy};
+use roster_core::table::sessions::SessionColumn;
+use roster_core::table::{page_bounds, Column, PAGE_SIZE};
+
+/// The columns of the preview.
+const PREVIEW_COLUMNS: [SessionColumn; 3] = [
+    SessionColumn::User,
+    SessionColumn::Device,
+    SessionColumn::Platform,
+];
 
 /// `/policy`: loads every user, then previews and runs the policy.
 #[component]
 pub fn PolicyPage() -> impl IntoView {
     require_connection();
+    let Some(policy) = capabilities().and_then(|caps| caps.policy) else {
+        return view! {
+            <section class="page">
+                <h1>"Policy"</h1>
+                <ErrorNotice message="This backend has no policy the console can run." />
+            </section>
+        }
+        .into_any();
+    };
     view! {
         <section class="page">
-            <h1>"Re-authentication policy"</h1>
-            <p class="hint">
-                "Signs out every enrolled device whose user last signed in on it more than N days \
-                 ago; they must sign in again. No data is deleted."
-            </p>
-            <UsersLoader loaded=|load, reload| view! { <PolicyPreview load=load reload=reload /> } />
+            <h1>{policy.title}</h1>
+            <p class="hint">{policy.explanation}</p>
+            <UsersLoader loaded=move |load, reload| view! {
+                <PolicyPreview policy=policy load=load reload=reload />
+            } />
         </section>
     }
+    .into_any()
 }
 
 /// The matching sessions for the chosen N: count, by platform, the list, and the run.
 #[component]
-fn PolicyPreview(load: UsersLoad, reload: Callback<()>) -> impl IntoView {
+fn PolicyPreview(policy: &'static Policy, load: UsersLoad, reload: Callback<()>) -> impl IntoView {
     let now = Utc::now();
     let users = StoredValue::new(load.users);
-    let days = RwSignal::new(DEFAULT_DAYS);
+    let days = RwSignal::new(policy.default_days);
     let found = Memo::new(move |_| {
         let days = days.get();
-        users.with_value(|all| stale_sessions(all, days, now))
+        users.with_value(|all| policy.sessions(all, days, now))
     });
     let count = Signal::derive(move || found.with(Vec::len));
     let page = RwSignal::new(0usize);
     let bulk = RwSignal::new(None::<BulkRun>);
     let run = move |_| {
-        let run = found.with_untracked(|found| {
-            users.with_value(|all| BulkRun::new(reauthentications(all, found)))
-        });
+        let run = found.with_untracked(|found| users.with_value(|all| policy.run(all, found)));
         bulk.set(Some(run));
     };
     let platforms = move || {
@@ -54,10 +70,18 @@ fn PolicyPreview(load: UsersLoad, reload: Callback<()>) -> impl IntoView {
             .map(|(platform, n)| view! { <li>{format!("{platform}: {n}")}</li> })
             .collect_view()
     };
+    let row = move |user: &User, session: &Session| {
+        let cells = PREVIEW_COLUMNS
+            .iter()
+            .chain([&policy.age])
+            .map(|column| view! { <CellView cell=column.cell(user, session) now=now /> })
+            .collect_view();
+        view! { <tr data-session=session.id.to_string()>{cells}</tr> }
+    };
     view! {
         <div class="filters">
             <label>
-                "Last authenticated more than (days)"
+                {policy.days_label}
                 <input
                     id="policy-days"
                     type="number"
@@ -73,13 +97,7 @@ fn PolicyPreview(load: UsersLoad, reload: Callback<()>) -> impl IntoView {
                 />
             </label>
         </div>
-        <p id="policy-count" role="status">
-            {move || format!(
-                "{} enrolled sessions were last authenticated more than {} days ago.",
-                count.get(),
-                days.get()
-            )}
-        </p>
+        <p id="policy-count" role="status">{move || policy.summary(count.get(), days.get())}</p>
         <ul class="by-platform">{platforms}</ul>
         <div class="actions">
             <button
@@ -89,7 +107,7 @@ fn PolicyPreview(load: UsersLoad, reload: Callback<()>) -> impl IntoView {
                 prop:disabled=move || count.get() == 0
                 on:click=run
             >
-                {move || format!("Re-authenticate {} sessions…", count.get())}
+                {move || format!("{} {} sessions…", policy.verb, count.get())}
             </button>
         </div>
         <div class="table-wrap">
@@ -97,10 +115,11 @@ fn PolicyPreview(load: UsersLoad, reload: Callback<()>) -> impl IntoView {
                 <caption>"Sessions the policy applies to"</caption>
                 <thead>
                     <tr>
-                        <th scope="col">"User"</th>
-                        <th scope="col">"Device"</th>
-                        <th scope="col">"Platform"</th>
-                        <th scope="col">"Last authenticated"</th>
+                        {PREVIEW_COLUMNS
+                            .iter()
+                            .chain([&policy.age])
+                            .map(|c| view! { <th scope="col">{c.header()}</th> })
+                            .collect_view()}
                     </tr>
                 </thead>
                 <tbody>
@@ -109,22 +128,9 @@ fn PolicyPreview(load: UsersLoad, reload: Callback<()>) -> impl IntoView {
                         found.with(|found| users.with_value(|all| {
                             found[start..end]
                                 .iter()
-                                .map(|&(u, s)| {
-                                    let (user, session) = (&all[u], &all[u].sessions[s]);
-                                    view! {
-                                        <tr data-session=session.id.clone()>
-                                            <td>
-                                                <a href=format!("/users/{}", encode_component(&user.id))>
-                                                    {user.label().to_string()}
-                                                </a>
-                                            </td>
-                                            <td>{session.label.clone().unwrap_or_default()}</td>
-                                            <td>{session.platform.clone().unwrap_or_default()}</td>
-                                            <td title=time::exact_local_and_utc(session.last_authenticated_at)>
-                                                {time::relative(session.last_authenticated_at, now)}
-                                            </td>
-                                        </tr>
-                                    }
+                                .filter_map(|&(u, s)| {
+                                    let user = all.get(u)?;
+                                    Some(row(user, user.sessions.get(s)?))
                                 })
                                 .collect_view()
                         }))
@@ -133,9 +139,11 @@ fn PolicyPreview(load: UsersLoad, reload: Callback<()>) -> impl IntoView {
             </table>
         </div>
         <Pager len=count page=page />
-        {move || bulk.get().map(|run| view! {
-            <BulkDialog run=run on_close=move |_| bulk.set(None) on_done=|_| {} />
-        })}
-        <ReloadAfterBulk bulk=bulk reload=reload />
+        <BulkHost bulk=bulk on_close=move |changed| {
+            bulk.set(None);
+            if changed {
+                reload.run(());
+            }
+        } />
     }
 }

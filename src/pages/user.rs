@@ -1,17 +1,18 @@
-//! `/users/{id}`: one user, its sessions, and the actions on them.
+//! `/users/{id}`: one user, its sessions, and the actions the backend offers on them.
 
-use super::require_connection;
+use super::{capabilities, require_connection};
+use crate::client::use_requests;
 use crate::components::{
     waiting_text, ActionRunner, EnrollmentDialog, ErrorNotice, LockDialog, OutcomeNotice,
-    SessionActionButtons, SessionActionDialog,
+    SessionActionDialog, SessionCells,
 };
-use crate::connector::journeyapps::LoadEvent;
-use crate::connector::{Action, ApiError};
-use crate::model::{time, Session, User};
-use crate::state::AppState;
-use crate::transport::BrowserTransport;
+use crate::routes::Route;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
+use roster_core::backend::{Api, ApiError, Capabilities, LoadEvent};
+use roster_core::model::action::{Action, ActionKind};
+use roster_core::model::{enrollment, Session, User, UserId};
+use roster_core::table::Column;
 
 /// Which confirmation is open.
 #[derive(Clone, Debug, PartialEq)]
@@ -27,54 +28,29 @@ enum Dialog {
 #[component]
 pub fn UserPage() -> impl IntoView {
     require_connection();
-    let state = expect_context::<AppState>();
+    let requests = use_requests();
     let params = use_params_map();
-    let user_id = move || params.read().get("id").unwrap_or_default();
+    let user_id = move || UserId::from(params.read().get("id").unwrap_or_default());
     let runner = ActionRunner::new();
-    let busy = runner.busy;
-    let dialog = RwSignal::new(None::<Dialog>);
     let waiting = RwSignal::new(None::<u32>);
 
     let user = LocalResource::new(move || {
-        let (id, connection) = (user_id(), state.connection.get());
+        let id = user_id();
         async move {
             let events = move |event| {
                 if let LoadEvent::Waiting { millis } = event {
                     let _ = waiting.try_set(Some(millis));
                 }
             };
-            let connection = connection?;
-            let mut user = connection
-                .connector()
-                .user(&BrowserTransport, &id, &events)
+            let user = requests
+                .read(move |backend, transport| async move {
+                    backend.user(&transport, &id, &events).await
+                })
                 .await;
             let _ = waiting.try_set(None);
-            if let Ok(user) = &mut user {
-                user.display_name = state
-                    .display_names
-                    .with_untracked(|n| n.get(&user.id).cloned());
-                // Opened directly, before the users list: ask the data model for the name. If
-                // that fails the page still works, showing the id.
-                if user.display_name.is_none() {
-                    user.display_name = connection
-                        .connector()
-                        .display_name(&BrowserTransport, &id)
-                        .await
-                        .ok()
-                        .flatten();
-                }
-            }
-            Some(user)
+            user
         }
     });
-
-    // Whatever happened, the dialog closes and the page shows what the server now says.
-    let run = move |action: Action, who: String| {
-        runner.run(action, who, move || {
-            let _ = dialog.try_set(None);
-            user.refetch();
-        })
-    };
 
     let body = move || {
         match user.get() {
@@ -83,166 +59,188 @@ pub fn UserPage() -> impl IntoView {
             {move || waiting.get().map(|ms| view! { <p class="notice" role="status">{waiting_text(ms)}</p> })}
         }
         .into_any(),
-        Some(None) => ().into_any(),
-        Some(Some(Err(ApiError::NotFound { .. }))) => view! {
+        Some(Err(ApiError::NotFound { .. })) => view! {
             <ErrorNotice message="This user no longer exists." />
-            <p><a href="/users">"Back to the users"</a></p>
+            <p><a href=Route::Users.path()>"Back to the users"</a></p>
         }
         .into_any(),
-        Some(Some(Err(err))) => view! {
+        Some(Err(err)) => view! {
             <ErrorNotice message=err.message() />
             <button on:click=move |_| user.refetch()>"Try again"</button>
         }
         .into_any(),
-        Some(Some(Ok(found))) => view! {
-            <UserDetails user=found busy=busy dialog=dialog run=run refresh=move || user.refetch() />
-        }
-        .into_any(),
+        Some(Ok(found)) => match capabilities() {
+            Some(caps) => view! {
+                <UserDetails
+                    user=found
+                    caps=caps
+                    runner=runner
+                    refresh=Callback::new(move |_| user.refetch())
+                />
+            }
+            .into_any(),
+            None => ().into_any(),
+        },
     }
     };
 
     view! {
         <section class="page">
-            <p class="crumbs"><a href="/users">"Users"</a></p>
-            <OutcomeNotice outcome=runner.outcome />
+            <p class="crumbs"><a href=Route::Users.path()>"Users"</a></p>
+            <OutcomeNotice runner=runner />
             {body}
         </section>
     }
 }
 
-/// Header, actions, sessions table and the open dialog, for a loaded user.
+/// Header, actions, sessions table and the open dialog of a loaded user: only what `caps`
+/// offers. `refresh` re-reads the user after an action.
 #[component]
-fn UserDetails(
+pub fn UserDetails(
     user: User,
-    busy: RwSignal<bool>,
-    dialog: RwSignal<Option<Dialog>>,
-    run: impl Fn(Action, String) + Copy + Send + Sync + 'static,
-    refresh: impl Fn() + Copy + Send + Sync + 'static,
+    caps: &'static Capabilities,
+    runner: ActionRunner,
+    refresh: Callback<()>,
 ) -> impl IntoView {
+    let busy = runner.busy;
+    let dialog = RwSignal::new(None::<Dialog>);
     let status = user.status();
     let who = user.label().to_string();
-    let (id, locked) = (user.id.clone(), user.locked);
-    let close = move |_| dialog.set(None);
+    // Whatever happened, the dialog closes and the page shows what the server now says.
+    let run = move |action: Action, who: String| {
+        runner.run(action, who, move || {
+            let _ = dialog.try_set(None);
+            refresh.run(());
+        })
+    };
+    let lockable = caps.offers(ActionKind::Lock) || caps.offers(ActionKind::LockAndWipe);
+    let can_lock = ActionKind::Lock.on_user(&user).is_some();
+    let unlock = caps
+        .offers(ActionKind::Unlock)
+        .then(|| ActionKind::Unlock.on_user(&user));
+    let can_enroll = enrollment::applies_to(&user);
     let open_dialog = {
         let user = user.clone();
         move || {
             let user = user.clone();
-            let who = who.clone();
-            dialog.get().map(move |open| {
-                match open {
-                    Dialog::Lock => {
-                        let (who, user_id) = (who.clone(), user.id.clone());
-                        view! {
-                            <LockDialog
-                                user=user.clone()
-                                busy=busy
-                                on_confirm=move |wipe| run(Action::Lock { user_id: user_id.clone(), wipe }, who.clone())
-                                on_close=close
-                            />
-                        }
-                        .into_any()
-                    }
-                    Dialog::Enroll => view! {
-                        <EnrollmentDialog
+            let who = user.label().to_string();
+            let close = move |_| dialog.set(None);
+            dialog.get().map(move |open| match open {
+                Dialog::Lock => {
+                    let id = user.id.clone();
+                    view! {
+                        <LockDialog
                             user=user.clone()
-                            on_close=move |_| {
-                                dialog.set(None);
-                                refresh();
-                            }
-                        />
-                    }
-                    .into_any(),
-                    Dialog::Session(session, action) => view! {
-                        <SessionActionDialog
-                            user=user.clone()
-                            session=*session
-                            action=action.clone()
+                            can_wipe=caps.offers(ActionKind::LockAndWipe)
                             busy=busy
-                            on_confirm=move |_| run(action.clone(), who.clone())
+                            on_confirm=move |wipe| run(Action::Lock { user: id.clone(), wipe }, who.clone())
                             on_close=close
                         />
                     }
-                    .into_any(),
+                    .into_any()
                 }
+                Dialog::Enroll => view! {
+                    <EnrollmentDialog
+                        user=user.clone()
+                        on_close=move |_| {
+                            dialog.set(None);
+                            refresh.run(());
+                        }
+                    />
+                }
+                .into_any(),
+                Dialog::Session(session, action) => view! {
+                    <SessionActionDialog
+                        user=user.clone()
+                        session=*session
+                        action=action.clone()
+                        busy=busy
+                        on_confirm=move |_| run(action.clone(), who.clone())
+                        on_close=close
+                    />
+                }
+                .into_any(),
             })
         }
     };
-    let unlock_who = user.label().to_string();
-    let unlock_id = id.clone();
+    let open_session_action = Callback::new(move |(session, action): (Session, Action)| {
+        dialog.set(Some(Dialog::Session(Box::new(session), action)))
+    });
     view! {
         <header class="user-header">
-            <h1>{user.label().to_string()}</h1>
-            <p class="mono">{id.clone()}</p>
+            <h1>{who.clone()}</h1>
+            <p class="mono">{user.id.to_string()}</p>
             <span class=format!("badge {}", status.css_class())>{status.label()}</span>
         </header>
         <div class="actions">
-            <button
-                class="danger"
-                id="lock"
-                prop:disabled=move || busy.get() || locked
-                on:click=move |_| dialog.set(Some(Dialog::Lock))
-            >
-                "Lock…"
-            </button>
-            <button
-                id="unlock"
-                prop:disabled=move || busy.get() || !locked
-                on:click=move |_| run(Action::Unlock { user_id: unlock_id.clone() }, unlock_who.clone())
-            >
-                "Unlock"
-            </button>
-            <button
-                id="enroll"
-                prop:disabled=move || busy.get() || locked
-                title=locked.then_some("Unlock the user before enrolling a device")
-                on:click=move |_| dialog.set(Some(Dialog::Enroll))
-            >
-                "New enrollment token"
-            </button>
+            {lockable.then(|| view! {
+                <button
+                    class="danger"
+                    id="lock"
+                    prop:disabled=move || busy.get() || !can_lock
+                    on:click=move |_| dialog.set(Some(Dialog::Lock))
+                >
+                    "Lock…"
+                </button>
+            })}
+            {unlock.map(|action| {
+                let (applies, who) = (action.is_some(), who.clone());
+                view! {
+                    <button
+                        id="unlock"
+                        prop:disabled=move || busy.get() || !applies
+                        on:click=move |_| {
+                            if let Some(action) = action.clone() {
+                                run(action, who.clone());
+                            }
+                        }
+                    >
+                        "Unlock"
+                    </button>
+                }
+            })}
+            {caps.enrollment.then(|| view! {
+                <button
+                    id="enroll"
+                    prop:disabled=move || busy.get() || !can_enroll
+                    title=(!can_enroll).then_some("Unlock the user before enrolling a device")
+                    on:click=move |_| dialog.set(Some(Dialog::Enroll))
+                >
+                    "New enrollment token"
+                </button>
+            })}
         </div>
-        <SessionsTable user_id=id.clone() sessions=user.sessions.clone() busy=busy dialog=dialog />
+        <UserSessions user=user.clone() caps=caps busy=busy on_action=open_session_action />
         {open_dialog}
     }
 }
 
-/// Every session of the user with its per-device actions.
+/// Every session of the user, with the columns and per-device actions the backend offers.
 #[component]
-fn SessionsTable(
-    user_id: String,
-    sessions: Vec<Session>,
+fn UserSessions(
+    user: User,
+    caps: &'static Capabilities,
     busy: RwSignal<bool>,
-    dialog: RwSignal<Option<Dialog>>,
+    on_action: Callback<(Session, Action)>,
 ) -> impl IntoView {
     let now = chrono::Utc::now();
-    let count = sessions.len();
-    let when =
-        move |at| view! { <td title=time::exact_local_and_utc(at)>{time::relative(at, now)}</td> };
-    let rows = sessions
-        .into_iter()
+    let count = user.sessions.len();
+    let columns = caps.user_session_columns;
+    let rows = user
+        .sessions
+        .iter()
         .map(|session| {
-            let open = {
-                let session = session.clone();
-                move |action| dialog.set(Some(Dialog::Session(Box::new(session.clone()), action)))
-            };
             view! {
-                <tr data-session=session.id.clone()>
-                    <td class="state">{session.state.label().to_string()}</td>
-                    <td>{session.label.clone().unwrap_or_default()}</td>
-                    <SessionActionButtons
-                        user_id=user_id.clone()
+                <tr data-session=session.id.to_string()>
+                    <SessionCells
+                        user=user.clone()
                         session=session.clone()
+                        columns=columns
+                        caps=caps
                         busy=busy
-                        on_action=open
+                        on_action=on_action
+                        now=now
                     />
-                    <td>{session.platform.clone().unwrap_or_default()}</td>
-                    <td>{session.container_version.clone().unwrap_or_default()}</td>
-                    <td>{session.runtime_version.clone().unwrap_or_default()}</td>
-                    <td class="mono">{session.device_id.clone().unwrap_or_default()}</td>
-                    {when(session.created_at)}
-                    {when(session.last_authenticated_at)}
-                    {when(session.last_connected_at)}
-                    {when(session.signed_out_at)}
-                    {when(session.last_full_sync)}
                 </tr>
             }
         })
@@ -253,18 +251,10 @@ fn SessionsTable(
                 <caption>{format!("{count} sessions")}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">"State"</th>
-                        <th scope="col">"Device"</th>
-                        <th scope="col">"Actions"</th>
-                        <th scope="col">"Platform"</th>
-                        <th scope="col">"Container"</th>
-                        <th scope="col">"Runtime"</th>
-                        <th scope="col">"Device id"</th>
-                        <th scope="col">"Created"</th>
-                        <th scope="col">"Last authenticated"</th>
-                        <th scope="col">"Last connected"</th>
-                        <th scope="col">"Signed out"</th>
-                        <th scope="col">"Last full sync"</th>
+                        {columns
+                            .iter()
+                            .map(|c| view! { <th scope="col">{c.header()}</th> })
+                            .collect_view()}
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>

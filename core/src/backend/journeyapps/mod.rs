@@ -1,0 +1,598 @@
+//! The JourneyApps Backend API v4 (contract: API.md section 1).
+//!
+//! Responses are read leniently: unknown fields are ignored, a missing or mistyped field is
+//! "unknown", an unknown state or platform is kept as sent. Only a response that is not this API
+//! at all (not JSON, no `objects` list) is an error.
+
+use super::capabilities::{AuthMethod, Capabilities, Section};
+use super::error::operation_failure;
+use super::http::{encode_component, HttpRequest, HttpResponse, Method, Transport};
+use super::read::{read, send_once};
+use super::{Api, ApiError, BatchAnswer, Credentials, LoadEvent, UsersLoad};
+use crate::model::action::{Action, ActionKind};
+use crate::model::enrollment::EnrollmentToken;
+use crate::model::{time, Session, SessionState, User, UserId};
+use crate::policy::REAUTHENTICATE_STALE;
+use crate::table::sessions::{SessionColumn, SessionFilter, STATES};
+use crate::table::users::{UserColumn, UserFilter, STATUSES};
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// The most objects the API returns per page.
+pub const PAGE_SIZE: u64 = 1000;
+/// Pages requested at once while loading a listing.
+const PAGES_IN_FLIGHT: usize = 4;
+
+/// Everything in API.md's capability table: JourneyApps supports every action.
+pub const CAPABILITIES: Capabilities = Capabilities {
+    name: "JourneyApps Backend API v4",
+    base_url_placeholder: "https://….journeyapps.com/api/v4/<backend deployment id>",
+    base_url_hint: "Shown on the deployment's Manage API page.",
+    auth_methods: &[AuthMethod::NamedToken, AuthMethod::Basic],
+    sections: &[
+        Section::Users,
+        Section::Sessions,
+        Section::Policy,
+        Section::Activity,
+    ],
+    user_columns: &[
+        UserColumn::Name,
+        UserColumn::Id,
+        UserColumn::Status,
+        UserColumn::Sessions,
+        UserColumn::Platforms,
+        UserColumn::LastConnected,
+    ],
+    user_filters: &[
+        UserFilter::Status,
+        UserFilter::Platform,
+        UserFilter::IdleDays,
+    ],
+    user_statuses: &STATUSES,
+    session_columns: &[
+        SessionColumn::User,
+        SessionColumn::Device,
+        SessionColumn::State,
+        SessionColumn::Actions,
+        SessionColumn::Platform,
+        SessionColumn::LastConnected,
+        SessionColumn::LastAuthenticated,
+        SessionColumn::DeviceId,
+    ],
+    session_filters: &[
+        SessionFilter::State,
+        SessionFilter::Platform,
+        SessionFilter::IdleDays,
+        SessionFilter::AuthDays,
+    ],
+    session_csv_columns: &[
+        SessionColumn::User,
+        SessionColumn::UserId,
+        SessionColumn::Device,
+        SessionColumn::State,
+        SessionColumn::Platform,
+        SessionColumn::LastConnected,
+        SessionColumn::LastAuthenticated,
+        SessionColumn::DeviceId,
+        SessionColumn::SessionId,
+    ],
+    session_states: &STATES,
+    user_session_columns: &[
+        SessionColumn::State,
+        SessionColumn::Device,
+        SessionColumn::Actions,
+        SessionColumn::Platform,
+        SessionColumn::Container,
+        SessionColumn::Runtime,
+        SessionColumn::DeviceId,
+        SessionColumn::Created,
+        SessionColumn::LastAuthenticated,
+        SessionColumn::LastConnected,
+        SessionColumn::SignedOut,
+        SessionColumn::LastFullSync,
+    ],
+    actions: &[
+        ActionKind::Lock,
+        ActionKind::LockAndWipe,
+        ActionKind::Unlock,
+        ActionKind::ReAuthenticateSession,
+        ActionKind::WipeSession,
+    ],
+    enrollment: true,
+    server_batch: true,
+    server_query: false,
+    policy: Some(&REAUTHENTICATE_STALE),
+};
+
+/// One page of a listing.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Page<T> {
+    pub total: Option<u64>,
+    pub more: bool,
+    pub objects: Vec<T>,
+}
+
+/// A JourneyApps deployment: its base URL, the credentials to use, and the display names read
+/// so far (users have no names; the app's data model has them).
+#[derive(Clone, Debug)]
+pub struct JourneyApps {
+    base_url: String,
+    credentials: Credentials,
+    names: Arc<Mutex<HashMap<UserId, String>>>,
+}
+
+impl JourneyApps {
+    /// The base URL as shown on the Manage API page, e.g. `https://…/api/v4/<deployment id>`.
+    pub fn new(base_url: &str, credentials: Credentials) -> Self {
+        JourneyApps {
+            base_url: base_url.trim().trim_end_matches('/').to_string(),
+            credentials,
+            names: Arc::default(),
+        }
+    }
+
+    fn request(&self, method: Method, path: &str) -> HttpRequest {
+        HttpRequest {
+            method,
+            url: format!("{}{path}", self.base_url),
+            authorization: Some(self.credentials.authorization()),
+            json_body: None,
+        }
+    }
+
+    /// `GET /users?limit&skip`.
+    pub fn users_page_request(&self, skip: u64, limit: u64) -> HttpRequest {
+        self.request(Method::Get, &format!("/users?limit={limit}&skip={skip}"))
+    }
+
+    /// `GET /objects/user.json?limit&skip`: display names.
+    pub fn user_objects_page_request(&self, skip: u64, limit: u64) -> HttpRequest {
+        self.request(
+            Method::Get,
+            &format!("/objects/user.json?limit={limit}&skip={skip}"),
+        )
+    }
+
+    /// `GET /objects/user/{id}.json`: one data-model user object, for its display name.
+    pub fn user_object_request(&self, user: &UserId) -> HttpRequest {
+        self.request(
+            Method::Get,
+            &format!("/objects/user/{}.json", encode_component(user.as_str())),
+        )
+    }
+
+    /// `GET /users/{id}`: one user with its sessions.
+    pub fn user_request(&self, user: &UserId) -> HttpRequest {
+        self.request(
+            Method::Get,
+            &format!("/users/{}", encode_component(user.as_str())),
+        )
+    }
+
+    /// `POST /users/{id}/authentication-token`: a new enrollment token for the user.
+    pub fn enrollment_token_request(&self, user: &UserId) -> HttpRequest {
+        self.request(
+            Method::Post,
+            &format!(
+                "/users/{}/authentication-token",
+                encode_component(user.as_str())
+            ),
+        )
+    }
+
+    /// The request that carries out `action`.
+    pub fn action_request(&self, action: &Action) -> HttpRequest {
+        let user_path = format!("/users/{}", encode_component(action.user().as_str()));
+        let session_path =
+            |session: &str| format!("{user_path}/sessions/{}", encode_component(session));
+        let (path, body) = match action {
+            Action::Lock { wipe, .. } => (
+                format!("{user_path}/lock"),
+                Some(serde_json::json!({ "wipe": wipe })),
+            ),
+            Action::Unlock { .. } => (format!("{user_path}/unlock"), None),
+            Action::WipeSession { session, .. } => {
+                (format!("{}/wipe", session_path(session.as_str())), None)
+            }
+            Action::ReAuthenticateSession { session, .. } => (
+                format!("{}/re-authenticate", session_path(session.as_str())),
+                None,
+            ),
+        };
+        HttpRequest {
+            json_body: body.map(|b| b.to_string()),
+            ..self.request(Method::Post, &path)
+        }
+    }
+
+    /// `POST /batch.json` with `actions` as its operations, all run whatever fails.
+    pub fn batch_request(&self, actions: &[&Action]) -> HttpRequest {
+        let operations: Vec<Value> = actions.iter().map(|a| batch_operation(a)).collect();
+        let body = serde_json::json!({ "operations": operations, "stop_on_error": false });
+        HttpRequest {
+            json_body: Some(body.to_string()),
+            ..self.request(Method::Post, "/batch.json")
+        }
+    }
+
+    /// The display name known for `user`, if any.
+    fn known_name(&self, user: &UserId) -> Option<String> {
+        self.names
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(user)
+            .cloned()
+    }
+
+    /// Remembers display names, so that one user read later has its name without asking.
+    fn remember_names<'a>(&self, users: impl IntoIterator<Item = &'a User>) {
+        let mut names = self.names.lock().unwrap_or_else(|p| p.into_inner());
+        for user in users {
+            if let Some(name) = &user.display_name {
+                names.insert(user.id.clone(), name.clone());
+            }
+        }
+    }
+
+    /// The display name of one user from the data model: None when it has none, or when it
+    /// cannot be read (the user is then shown by id).
+    async fn read_name<T: Transport>(&self, transport: &T, user: &UserId) -> Option<String> {
+        let response = read(
+            transport,
+            self.user_object_request(user),
+            &|_| {},
+            error_from_response,
+        )
+        .await
+        .ok()?;
+        let body: Value = serde_json::from_str(&response.body).ok()?;
+        parse_user_object(&body).1
+    }
+}
+
+impl Api for JourneyApps {
+    fn capabilities(&self) -> &'static Capabilities {
+        &CAPABILITIES
+    }
+
+    /// One user: it proves the URL and the credentials.
+    async fn check<T: Transport>(&self, transport: &T) -> Result<(), ApiError> {
+        let response = read(
+            transport,
+            self.users_page_request(0, 1),
+            &|_| {},
+            error_from_response,
+        )
+        .await?;
+        parse_page(&response, parse_user).map(|_| ())
+    }
+
+    /// Every user, a few pages at a time, with display names joined in.
+    async fn load_users<T: Transport>(
+        &self,
+        transport: &T,
+        events: &dyn Fn(LoadEvent),
+    ) -> Result<UsersLoad, ApiError> {
+        let users_page = |skip| self.users_page_request(skip, PAGE_SIZE);
+        let names_page = |skip| self.user_objects_page_request(skip, PAGE_SIZE);
+        let quiet = |_| {};
+        let (users, names) = futures::join!(
+            fetch_all(transport, &users_page, parse_user, events),
+            fetch_all(transport, &names_page, parse_user_object, &quiet),
+        );
+        let mut users = users?;
+        let notice = match names {
+            Ok(names) => {
+                join_display_names(&mut users, names);
+                self.remember_names(&users);
+                None
+            }
+            // Refused credentials are refused for everything, whichever request heard it first.
+            Err(err) if err.needs_reconnect() => return Err(err),
+            Err(err) => Some(format!(
+                "Display names are unavailable, so users are shown by id. {}",
+                err.message()
+            )),
+        };
+        Ok(UsersLoad { users, notice })
+    }
+
+    /// One user, waiting out a 429; its name from the names read before, or else from its
+    /// data-model object.
+    async fn user<T: Transport>(
+        &self,
+        transport: &T,
+        id: &UserId,
+        events: &dyn Fn(LoadEvent),
+    ) -> Result<User, ApiError> {
+        let response = read(
+            transport,
+            self.user_request(id),
+            events,
+            error_from_response,
+        )
+        .await?;
+        let body: Value = serde_json::from_str(&response.body)
+            .map_err(|_| unexpected(response.status, "the user is not JSON"))?;
+        if body.get("id").and_then(Value::as_str).is_none() {
+            return Err(unexpected(response.status, "the answer is not a user"));
+        }
+        let mut user = parse_user(&body);
+        user.display_name = match self.known_name(&user.id) {
+            Some(name) => Some(name),
+            None => self.read_name(transport, &user.id).await,
+        };
+        self.remember_names([&user]);
+        Ok(user)
+    }
+
+    async fn perform<T: Transport>(&self, transport: &T, action: &Action) -> Result<(), ApiError> {
+        send_once(transport, self.action_request(action), error_from_response)
+            .await
+            .map(|_| ())
+    }
+
+    async fn perform_batch<T: Transport>(&self, transport: &T, actions: &[&Action]) -> BatchAnswer {
+        let request = self.batch_request(actions);
+        let response = send_once(transport, request, error_from_response).await?;
+        parse_batch_results(&response)
+    }
+
+    /// One request: a lost answer may still have issued a token.
+    async fn enrollment_token<T: Transport>(
+        &self,
+        transport: &T,
+        user: &UserId,
+    ) -> Result<EnrollmentToken, ApiError> {
+        let request = self.enrollment_token_request(user);
+        let response = send_once(transport, request, error_from_response).await?;
+        parse_enrollment_token(&response)
+    }
+}
+
+/// Reads every page of a listing. With `total` known, the remaining pages go out a few at a
+/// time; without it, pages follow `more` one after another.
+async fn fetch_all<T: Transport, Item>(
+    transport: &T,
+    page_request: &dyn Fn(u64) -> HttpRequest,
+    parse_item: fn(&Value) -> Item,
+    events: &dyn Fn(LoadEvent),
+) -> Result<Vec<Item>, ApiError> {
+    let get = |skip| async move {
+        let response = read(transport, page_request(skip), events, error_from_response).await?;
+        parse_page(&response, parse_item)
+    };
+    let first = get(0).await?;
+    let mut items = first.objects;
+    events(LoadEvent::Progress {
+        loaded: items.len(),
+        total: first.total,
+    });
+    // A server may cap pages below what we ask for: step by what the first page held.
+    let step = items.len() as u64;
+    match first.total {
+        Some(total) if step > 0 => {
+            let skips: Vec<u64> = (1..).map(|i| i * step).take_while(|s| *s < total).collect();
+            for group in skips.chunks(PAGES_IN_FLIGHT) {
+                let pages = futures::future::join_all(group.iter().map(|&skip| get(skip))).await;
+                for page in pages {
+                    items.extend(page?.objects);
+                }
+                events(LoadEvent::Progress {
+                    loaded: items.len(),
+                    total: Some(total),
+                });
+            }
+        }
+        _ => {
+            let mut more = first.more && step > 0;
+            while more {
+                let page = get(items.len() as u64).await?;
+                more = page.more && !page.objects.is_empty();
+                items.extend(page.objects);
+                events(LoadEvent::Progress {
+                    loaded: items.len(),
+                    total: None,
+                });
+            }
+        }
+    }
+    Ok(items)
+}
+
+/// An answer that is not what this API sends.
+fn unexpected(status: u16, what: &str) -> ApiError {
+    ApiError::Unexpected {
+        status,
+        what: what.to_string(),
+        api: "a JourneyApps API",
+        url_hint: "the base URL ends in /api/v4/<backend deployment id>",
+    }
+}
+
+/// The error a non-2xx response stands for, branching on status and `type` only.
+pub fn error_from_response(response: &HttpResponse) -> ApiError {
+    let body: Option<Value> = serde_json::from_str(&response.body).ok();
+    let field = |name: &str| body.as_ref().and_then(|b| text(b, name));
+    let detail = field("detail").unwrap_or_default();
+    let kind = field("type");
+    match (response.status, kind.as_deref()) {
+        (401, _) => ApiError::Unauthorized { detail },
+        (429, _) => ApiError::RateLimited,
+        (404, Some("ACCOUNT_NOT_FOUND")) => ApiError::AccountNotFound { detail },
+        (404, Some("OBJECT_NOT_FOUND")) => ApiError::NotFound { detail },
+        (status, Some(kind)) => ApiError::Backend {
+            status,
+            kind: kind.to_string(),
+            detail,
+        },
+        (status, None) => unexpected(status, "the answer is not a JourneyApps error"),
+    }
+}
+
+/// One `batch.json` operation for `action`.
+fn batch_operation(action: &Action) -> Value {
+    let user_id = action.user().as_str();
+    match action {
+        Action::Lock { wipe, .. } => {
+            serde_json::json!({ "method": "users/lock", "user_id": user_id, "wipe": wipe })
+        }
+        Action::Unlock { .. } => {
+            serde_json::json!({ "method": "users/unlock", "user_id": user_id })
+        }
+        Action::WipeSession { session, .. } => serde_json::json!({
+            "method": "users/sessions/wipe", "user_id": user_id, "session_id": session.as_str()
+        }),
+        Action::ReAuthenticateSession { session, .. } => serde_json::json!({
+            "method": "users/sessions/re-authenticate", "user_id": user_id,
+            "session_id": session.as_str()
+        }),
+    }
+}
+
+/// Reads a batch answer: one result per operation, in order; a failure carries the backend's
+/// error in plain words.
+pub fn parse_batch_results(response: &HttpResponse) -> BatchAnswer {
+    let unexpected = || {
+        unexpected(
+            response.status,
+            "the batch answer has no list of operations",
+        )
+    };
+    let body: Value = serde_json::from_str(&response.body).map_err(|_| unexpected())?;
+    let operations = body
+        .get("operations")
+        .and_then(Value::as_array)
+        .ok_or_else(unexpected)?;
+    Ok(operations
+        .iter()
+        .map(|op| {
+            if op.get("success").and_then(Value::as_bool) == Some(true) {
+                return Ok(());
+            }
+            let error = op.get("error").unwrap_or(&Value::Null);
+            let kind = text(error, "type").unwrap_or_else(|| "UNKNOWN".into());
+            let detail = text(error, "detail").or_else(|| text(error, "title"));
+            Err(operation_failure(
+                &kind,
+                detail.as_deref().unwrap_or_default(),
+            ))
+        })
+        .collect())
+}
+
+/// Reads a listing envelope: `objects` must be a list; `total` and `more` are optional.
+pub fn parse_page<Item>(
+    response: &HttpResponse,
+    parse_item: fn(&Value) -> Item,
+) -> Result<Page<Item>, ApiError> {
+    let body: Value = serde_json::from_str(&response.body)
+        .map_err(|_| unexpected(response.status, "the response is not JSON"))?;
+    let objects = body
+        .get("objects")
+        .and_then(Value::as_array)
+        .ok_or_else(|| unexpected(response.status, "the response has no list of objects"))?;
+    Ok(Page {
+        total: body.get("total").and_then(Value::as_u64),
+        more: body.get("more").and_then(Value::as_bool).unwrap_or(false),
+        objects: objects.iter().map(parse_item).collect(),
+    })
+}
+
+/// Reads `{"token","url"}`; both must be non-empty text, or there is nothing to show.
+pub fn parse_enrollment_token(response: &HttpResponse) -> Result<EnrollmentToken, ApiError> {
+    let unexpected = || {
+        unexpected(
+            response.status,
+            "the answer has no enrollment token and link",
+        )
+    };
+    let body: Value = serde_json::from_str(&response.body).map_err(|_| unexpected())?;
+    match (text(&body, "token"), text(&body, "url")) {
+        (Some(token), Some(url)) if !token.trim().is_empty() && !url.trim().is_empty() => {
+            Ok(EnrollmentToken { token, url })
+        }
+        _ => Err(unexpected()),
+    }
+}
+
+fn text(value: &Value, name: &str) -> Option<String> {
+    value.get(name).and_then(Value::as_str).map(str::to_string)
+}
+
+fn nested_text(value: &Value, object: &str, name: &str) -> Option<String> {
+    value.get(object).and_then(|o| text(o, name))
+}
+
+fn datetime(value: Option<String>) -> Option<DateTime<Utc>> {
+    value.as_deref().and_then(time::parse)
+}
+
+/// Reads one user; never fails: what is missing or unreadable is left unknown.
+pub fn parse_user(value: &Value) -> User {
+    let sessions: Vec<Session> = value
+        .get("sessions")
+        .and_then(Value::as_array)
+        .map(|list| list.iter().map(parse_session).collect())
+        .unwrap_or_default();
+    let enrolled = value
+        .get("enrolled")
+        .and_then(Value::as_bool)
+        .unwrap_or_else(|| sessions.iter().any(|s| s.state == SessionState::Enrolled));
+    User {
+        id: text(value, "id").unwrap_or_default().into(),
+        display_name: None,
+        last_connected_at: datetime(text(value, "last_connected_at")),
+        enrolled,
+        locked: value
+            .get("locked")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+        sessions,
+    }
+}
+
+/// Reads one session; never fails.
+pub fn parse_session(value: &Value) -> Session {
+    Session {
+        id: text(value, "id").unwrap_or_default().into(),
+        state: text(value, "state")
+            .map(|s| SessionState::parse(&s))
+            .unwrap_or_default(),
+        created_at: datetime(text(value, "created_at")),
+        last_authenticated_at: datetime(text(value, "last_authenticated_at")),
+        signed_out_at: datetime(text(value, "signed_out_at")),
+        last_connected_at: datetime(text(value, "last_connected_at")),
+        platform: nested_text(value, "container", "platform"),
+        container_version: nested_text(value, "container", "version"),
+        bundle_id: nested_text(value, "container", "bundle_id"),
+        runtime_version: nested_text(value, "runtime", "version"),
+        device_id: nested_text(value, "device", "id"),
+        label: text(value, "label"),
+        last_full_sync: datetime(nested_text(value, "sync_status", "last_full_sync")),
+    }
+}
+
+/// Reads a data-model user object as (id, display).
+fn parse_user_object(value: &Value) -> (UserId, Option<String>) {
+    (
+        text(value, "id").unwrap_or_default().into(),
+        text(value, "display"),
+    )
+}
+
+/// Puts each object's `display` on the user with the same id.
+pub fn join_display_names(users: &mut [User], objects: Vec<(UserId, Option<String>)>) {
+    let names: HashMap<UserId, String> = objects
+        .into_iter()
+        .filter_map(|(id, display)| Some((id, display?)))
+        .collect();
+    for user in users {
+        user.display_name = names.get(&user.id).cloned();
+    }
+}
+
+#[cfg(test)]
+mod tests;

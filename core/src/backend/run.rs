@@ -1,0 +1,173 @@
+//! Running actions: one from a button, or many from a bulk run, by the same rules for every
+//! backend. A request refused with 429 did not run, so it is sent again after a wait; a request
+//! whose answer is lost may have run, so it is never sent again. Backends with a server batch
+//! get chunks of up to [`CHUNK_SIZE`]; the others get a few single requests at a time.
+
+use super::{Api, ApiError, LoadEvent, Transport};
+use crate::bulk::{retry_delay_millis, BulkRun, Progress, CHUNK_SIZE};
+use crate::model::action::Action;
+
+/// Single requests in flight at once, for backends without a server batch.
+pub const SINGLES_IN_FLIGHT: usize = 4;
+/// Refused (429) rounds in a row before a bulk run stops.
+const REFUSED_ROUNDS: u32 = 8;
+/// Tries of one action from a button when the backend refuses it with 429.
+const SINGLE_ATTEMPTS: u32 = 4;
+
+/// What happens while a bulk run goes on, for its progress bar.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum BulkEvent {
+    Progress(Progress),
+    /// The backend refused requests with 429 (so they did not run): resending after this long.
+    Waiting {
+        millis: u32,
+    },
+}
+
+/// How a bulk run ended, besides each target's outcome.
+#[derive(Clone, Debug, PartialEq)]
+pub enum BulkEnd {
+    /// Every target has an outcome.
+    Finished,
+    /// The admin cancelled between chunks; the rest were not sent.
+    Cancelled,
+    /// Refused credentials, or a rate limit that never let up: the rest were not sent.
+    Stopped(ApiError),
+}
+
+/// How one round of requests went.
+enum Round {
+    /// Targets have outcomes now; `refused` when others were refused with 429 and wait.
+    Settled { refused: bool },
+    /// Everything sent was refused with 429: nothing ran.
+    Refused,
+    /// Stop the run: the error and nothing more is sent.
+    Stop(ApiError),
+}
+
+/// Sends `action` from a button: one request, sent again only after a 429 refusal (each wait
+/// reported to `events`), never after an answer was lost.
+pub async fn send_action<B: Api, T: Transport>(
+    backend: &B,
+    transport: &T,
+    action: &Action,
+    events: &dyn Fn(LoadEvent),
+) -> Result<(), ApiError> {
+    let mut attempt = 0;
+    loop {
+        match backend.perform(transport, action).await {
+            Err(ApiError::RateLimited) if attempt + 1 < SINGLE_ATTEMPTS => {
+                let millis = retry_delay_millis(attempt, transport.jitter());
+                events(LoadEvent::Waiting { millis });
+                transport.sleep(millis).await;
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// Runs every pending target of `run`, recording each outcome; `cancelled` is asked between
+/// rounds. Targets refused with 429 are sent again after a wait; nothing that may have run is.
+pub async fn run_bulk<B: Api, T: Transport>(
+    backend: &B,
+    transport: &T,
+    run: &mut BulkRun,
+    events: &dyn Fn(BulkEvent),
+    cancelled: &dyn Fn() -> bool,
+) -> BulkEnd {
+    let batch = backend.capabilities().server_batch;
+    let size = if batch { CHUNK_SIZE } else { SINGLES_IN_FLIGHT };
+    let mut refused_rounds = 0;
+    loop {
+        let chunk = run.next_chunk(size);
+        if chunk.is_empty() {
+            return BulkEnd::Finished;
+        }
+        if cancelled() {
+            return BulkEnd::Cancelled;
+        }
+        let round = if batch {
+            batch_round(backend, transport, run, &chunk).await
+        } else {
+            singles_round(backend, transport, run, &chunk).await
+        };
+        let wait_after = match round {
+            Round::Stop(err) => {
+                events(BulkEvent::Progress(run.progress()));
+                return BulkEnd::Stopped(err);
+            }
+            Round::Settled { refused } => {
+                refused_rounds = 0;
+                events(BulkEvent::Progress(run.progress()));
+                refused.then_some(0)
+            }
+            Round::Refused => {
+                refused_rounds += 1;
+                if refused_rounds >= REFUSED_ROUNDS {
+                    return BulkEnd::Stopped(ApiError::RateLimited);
+                }
+                Some(refused_rounds - 1)
+            }
+        };
+        if let Some(attempt) = wait_after {
+            let millis = retry_delay_millis(attempt, transport.jitter());
+            events(BulkEvent::Waiting { millis });
+            transport.sleep(millis).await;
+        }
+    }
+}
+
+/// One chunk through the server's batch.
+async fn batch_round<B: Api, T: Transport>(
+    backend: &B,
+    transport: &T,
+    run: &mut BulkRun,
+    chunk: &[usize],
+) -> Round {
+    let actions: Vec<&Action> = chunk.iter().map(|&i| &run.targets[i].action).collect();
+    match backend.perform_batch(transport, &actions).await {
+        Ok(results) => run.record(chunk, &results),
+        Err(ApiError::RateLimited) => return Round::Refused,
+        Err(err) if err.needs_reconnect() => return Round::Stop(err),
+        Err(err) => run.fail(chunk, &err.message()),
+    }
+    Round::Settled { refused: false }
+}
+
+/// A few single requests at once. A refused one stays pending for the next round.
+async fn singles_round<B: Api, T: Transport>(
+    backend: &B,
+    transport: &T,
+    run: &mut BulkRun,
+    chunk: &[usize],
+) -> Round {
+    let answers = futures::future::join_all(
+        chunk
+            .iter()
+            .map(|&i| backend.perform(transport, &run.targets[i].action)),
+    )
+    .await;
+    let (mut refused, mut settled, mut stop) = (false, false, None);
+    for (&i, answer) in chunk.iter().zip(answers) {
+        match answer {
+            Ok(()) => run.settle(i, Ok(())),
+            Err(ApiError::RateLimited) => {
+                refused = true;
+                continue;
+            }
+            // Refused credentials: this one did not run; it and the rest stay "not sent".
+            Err(err) if err.needs_reconnect() => {
+                stop = Some(err);
+                continue;
+            }
+            Err(err) => run.settle(i, Err(err.message())),
+        }
+        settled = true;
+    }
+    match (stop, refused, settled) {
+        (Some(err), _, _) => Round::Stop(err),
+        (None, true, false) => Round::Refused,
+        (None, refused, _) => Round::Settled { refused },
+    }
+}

@@ -1,0 +1,393 @@
+//! A bulk run: many targets, sent in chunks, each target's outcome kept, so a run can resume
+//! after a rate limit without sending anything twice, and the failed ones can be retried.
+//! Runs are built through the action rules: a target the action does not apply to is left out.
+
+use crate::model::action::{Action, ActionKind};
+use crate::model::{session_label, Session, User};
+use std::collections::HashSet;
+
+/// The most targets sent in one request of a server batch.
+pub const CHUNK_SIZE: usize = 1000;
+
+/// Where one target of a run stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TargetOutcome {
+    /// Not sent yet (or sent in a request that was refused as a whole, so it did not run).
+    Pending,
+    Done,
+    /// The backend's error, in plain words.
+    Failed(String),
+}
+
+/// One action of a run and how it went.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Target {
+    pub action: Action,
+    /// The user (and device) it is on, for the results table.
+    pub label: String,
+    pub outcome: TargetOutcome,
+}
+
+/// A run's targets, in the order they are sent.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct BulkRun {
+    pub targets: Vec<Target>,
+}
+
+/// Done, failed and total, for the progress bar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Progress {
+    pub done: usize,
+    pub failed: usize,
+    pub total: usize,
+}
+
+impl Progress {
+    /// Targets with an outcome, done or failed.
+    pub fn finished(&self) -> usize {
+        self.done + self.failed
+    }
+}
+
+impl BulkRun {
+    /// A run over `actions` with their labels. The same action twice is kept once: a target is
+    /// never acted on twice by one run.
+    pub fn new(actions: impl IntoIterator<Item = (Action, String)>) -> BulkRun {
+        let mut seen = HashSet::new();
+        let targets = actions
+            .into_iter()
+            .filter(|(action, _)| seen.insert(action.clone()))
+            .map(|(action, label)| Target {
+                action,
+                label,
+                outcome: TargetOutcome::Pending,
+            })
+            .collect();
+        BulkRun { targets }
+    }
+
+    /// `kind` on each of `users` it applies to, named by the user.
+    pub fn for_users<'a>(kind: ActionKind, users: impl IntoIterator<Item = &'a User>) -> BulkRun {
+        BulkRun::new(
+            users
+                .into_iter()
+                .filter_map(|user| Some((kind.on_user(user)?, user.label().to_string()))),
+        )
+    }
+
+    /// `kind` on each of `sessions` (with their users) it applies to, named by user and device.
+    pub fn for_sessions<'a>(
+        kind: ActionKind,
+        sessions: impl IntoIterator<Item = (&'a User, &'a Session)>,
+    ) -> BulkRun {
+        BulkRun::new(sessions.into_iter().filter_map(|(user, session)| {
+            Some((
+                kind.on_session(user, session)?,
+                session_label(user, session),
+            ))
+        }))
+    }
+
+    /// What the run does, for titles and the log: the action's name, or "Act on" when empty.
+    pub fn name(&self) -> &'static str {
+        self.targets.first().map_or("Act on", |t| t.action.name())
+    }
+
+    /// Whether any target deletes data for good: the run is then confirmed by typing.
+    pub fn destroys_data(&self) -> bool {
+        self.targets.iter().any(|t| t.action.destroys_data())
+    }
+
+    /// Positions of the next targets to send: up to `size` of those still pending.
+    pub fn next_chunk(&self, size: usize) -> Vec<usize> {
+        self.targets
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.outcome == TargetOutcome::Pending)
+            .map(|(i, _)| i)
+            .take(size)
+            .collect()
+    }
+
+    /// Records one target's outcome: Ok is done, an error says why it failed.
+    pub fn settle(&mut self, at: usize, outcome: Result<(), String>) {
+        if let Some(target) = self.targets.get_mut(at) {
+            target.outcome = match outcome {
+                Ok(()) => TargetOutcome::Done,
+                Err(message) => TargetOutcome::Failed(message),
+            };
+        }
+    }
+
+    /// Whether the run changed anything on the server (so the page should read it again): a
+    /// target that failed or was not sent changed nothing.
+    pub fn changed_anything(&self) -> bool {
+        self.targets
+            .iter()
+            .any(|t| t.outcome == TargetOutcome::Done)
+    }
+
+    /// Records the answer for `chunk`, one result per position in order. A missing result
+    /// means the answer did not say, so the target counts as failed, never as pending: it may
+    /// have run, and must not be sent again by this run.
+    pub fn record(&mut self, chunk: &[usize], results: &[Result<(), String>]) {
+        for (n, &i) in chunk.iter().enumerate() {
+            let outcome = match results.get(n) {
+                Some(result) => result.clone(),
+                None => Err("The backend's answer did not include it.".into()),
+            };
+            self.settle(i, outcome);
+        }
+    }
+
+    /// Marks every target of `chunk` failed with `message` (e.g. the request's answer was lost).
+    pub fn fail(&mut self, chunk: &[usize], message: &str) {
+        for &i in chunk {
+            self.settle(i, Err(message.to_string()));
+        }
+    }
+
+    pub fn progress(&self) -> Progress {
+        let mut progress = Progress {
+            total: self.targets.len(),
+            ..Progress::default()
+        };
+        for target in &self.targets {
+            match target.outcome {
+                TargetOutcome::Done => progress.done += 1,
+                TargetOutcome::Failed(_) => progress.failed += 1,
+                TargetOutcome::Pending => {}
+            }
+        }
+        progress
+    }
+
+    /// A new run over the targets that failed, for "retry the failed ones".
+    pub fn retry_failed(&self) -> BulkRun {
+        BulkRun::new(
+            self.targets
+                .iter()
+                .filter(|t| matches!(t.outcome, TargetOutcome::Failed(_)))
+                .map(|t| (t.action.clone(), t.label.clone())),
+        )
+    }
+}
+
+impl BulkRun {
+    /// Each target's outcome as CSV, for the results download.
+    pub fn results_csv(&self) -> String {
+        super::csv::document(
+            &["Target", "Action", "Outcome", "Error"],
+            self.targets.iter().map(|t| {
+                let (outcome, error) = match &t.outcome {
+                    TargetOutcome::Pending => ("Not sent", ""),
+                    TargetOutcome::Done => ("Done", ""),
+                    TargetOutcome::Failed(message) => ("Failed", message.as_str()),
+                };
+                [
+                    t.label.clone(),
+                    t.action.name().to_string(),
+                    outcome.to_string(),
+                    error.to_string(),
+                ]
+            }),
+        )
+    }
+
+    /// What happened, in one line: "998 done, 2 failed", and how many were not sent.
+    pub fn summary(&self) -> String {
+        let p = self.progress();
+        let mut text = format!("{} done, {} failed", p.done, p.failed);
+        let pending = p.total - p.finished();
+        if pending > 0 {
+            text.push_str(&format!(", {pending} not sent"));
+        }
+        text
+    }
+}
+
+/// How long to wait before resending a chunk refused with 429: at least one second, doubling
+/// per attempt up to 30 s, plus up to half again at random (`jitter` in 0..1) so that many
+/// consoles do not come back at the same moment.
+pub fn retry_delay_millis(attempt: u32, jitter: f64) -> u32 {
+    let base = 1000u32.saturating_mul(1 << attempt.min(5)).min(30_000);
+    base + (f64::from(base) * 0.5 * jitter.clamp(0.0, 1.0)) as u32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reauth(i: usize) -> (Action, String) {
+        (
+            Action::ReAuthenticateSession {
+                user: format!("u{}", i / 2).into(),
+                session: format!("s{i}").into(),
+            },
+            format!("user {i}"),
+        )
+    }
+
+    #[test]
+    fn chunks_hold_at_most_1000_and_cover_every_target_once() {
+        let mut run = BulkRun::new((0..2500).map(reauth));
+        let mut sizes = Vec::new();
+        let mut sent = HashSet::new();
+        loop {
+            let chunk = run.next_chunk(CHUNK_SIZE);
+            if chunk.is_empty() {
+                break;
+            }
+            sizes.push(chunk.len());
+            for &i in &chunk {
+                assert!(sent.insert(i), "target {i} sent twice");
+            }
+            let results = vec![Ok(()); chunk.len()];
+            run.record(&chunk, &results);
+        }
+        assert_eq!(sizes, [1000, 1000, 500]);
+        assert_eq!(
+            run.progress(),
+            Progress {
+                done: 2500,
+                failed: 0,
+                total: 2500
+            }
+        );
+    }
+
+    #[test]
+    fn the_same_target_twice_is_acted_on_once() {
+        let run = BulkRun::new([reauth(1), reauth(2), reauth(1)]);
+        assert_eq!(run.targets.len(), 2);
+    }
+
+    #[test]
+    fn a_refused_chunk_is_resent_alone_and_nothing_that_ran_is_resent() {
+        let mut run = BulkRun::new((0..1500).map(reauth));
+        let first = run.next_chunk(CHUNK_SIZE);
+        run.record(&first, &vec![Ok(()); first.len()]);
+        // The second chunk is refused with 429: nothing recorded, so it comes back unchanged.
+        let second = run.next_chunk(CHUNK_SIZE);
+        assert_eq!(second, (1000..1500).collect::<Vec<_>>());
+        assert_eq!(run.next_chunk(CHUNK_SIZE), second);
+        let mut results: Vec<Result<(), String>> = vec![Ok(()); second.len()];
+        results[7] = Err("Not found".into());
+        run.record(&second, &results);
+        assert!(run.next_chunk(CHUNK_SIZE).is_empty());
+        assert_eq!(run.progress().failed, 1);
+        assert_eq!(run.progress().done, 1499);
+    }
+
+    #[test]
+    fn an_answer_missing_results_fails_the_rest_and_retry_takes_only_failures() {
+        let mut run = BulkRun::new((0..4).map(reauth));
+        let chunk = run.next_chunk(CHUNK_SIZE);
+        run.record(&chunk, &[Ok(()), Err("Locked".into())]);
+        assert_eq!(
+            run.targets[1].outcome,
+            TargetOutcome::Failed("Locked".into())
+        );
+        assert!(matches!(run.targets[3].outcome, TargetOutcome::Failed(_)));
+        assert!(
+            run.next_chunk(CHUNK_SIZE).is_empty(),
+            "nothing is sent twice"
+        );
+        let retry = run.retry_failed();
+        assert_eq!(retry.targets.len(), 3);
+        assert!(retry
+            .targets
+            .iter()
+            .all(|t| t.outcome == TargetOutcome::Pending));
+        assert_eq!(retry.targets[0].action, run.targets[1].action);
+    }
+
+    #[test]
+    fn results_export_every_target_and_summarise() {
+        let mut run = BulkRun::new((0..3).map(reauth));
+        run.record(&[0, 1], &[Ok(()), Err("Locked, \"gone\"".into())]);
+        assert_eq!(
+            run.results_csv(),
+            "Target,Action,Outcome,Error\r\n\
+             user 0,Re-authenticate session,Done,\r\n\
+             user 1,Re-authenticate session,Failed,\"Locked, \"\"gone\"\"\"\r\n\
+             user 2,Re-authenticate session,Not sent,\r\n"
+        );
+        assert_eq!(run.summary(), "1 done, 1 failed, 1 not sent");
+    }
+
+    #[test]
+    fn retry_delays_start_at_a_second_and_grow_with_jitter() {
+        assert_eq!(retry_delay_millis(0, 0.0), 1000);
+        assert_eq!(retry_delay_millis(0, 1.0), 1500);
+        assert_eq!(retry_delay_millis(1, 0.0), 2000);
+        assert_eq!(retry_delay_millis(3, 0.5), 10_000);
+        assert_eq!(retry_delay_millis(9, 0.0), 30_000);
+        assert!(retry_delay_millis(40, 7.0) <= 45_000);
+        for attempt in 0..10 {
+            assert!(retry_delay_millis(attempt, 0.0) >= 1000);
+        }
+    }
+
+    #[test]
+    fn runs_are_built_through_the_rules() {
+        use crate::model::SessionState;
+        let user = |id: &str, locked: bool, states: &[SessionState]| User {
+            id: id.into(),
+            display_name: Some(format!("User {id}")),
+            locked,
+            sessions: states
+                .iter()
+                .enumerate()
+                .map(|(i, state)| Session {
+                    id: format!("{id}-s{i}").into(),
+                    state: state.clone(),
+                    ..Session::default()
+                })
+                .collect(),
+            ..User::default()
+        };
+        let users = [
+            user("a", false, &[SessionState::Enrolled, SessionState::Locked]),
+            user("b", true, &[SessionState::Reset]),
+        ];
+        let wipe = BulkRun::for_users(ActionKind::LockAndWipe, &users);
+        assert_eq!(wipe.targets.len(), 1, "a locked user is not locked again");
+        assert!(wipe.destroys_data());
+        assert_eq!(wipe.name(), "Lock and wipe");
+        assert_eq!(
+            BulkRun::for_users(ActionKind::Unlock, &users).targets[0].label,
+            "User b"
+        );
+        let sessions = users
+            .iter()
+            .flat_map(|u| u.sessions.iter().map(move |s| (u, s)));
+        let reauth = BulkRun::for_sessions(ActionKind::ReAuthenticateSession, sessions.clone());
+        assert_eq!(reauth.targets.len(), 1);
+        assert_eq!(reauth.targets[0].label, "User a – unnamed device");
+        assert!(!reauth.destroys_data());
+        assert_eq!(
+            BulkRun::for_sessions(ActionKind::WipeSession, sessions)
+                .targets
+                .len(),
+            2
+        );
+        assert_eq!(BulkRun::default().name(), "Act on");
+    }
+
+    #[test]
+    fn a_run_changed_something_once_any_target_is_done() {
+        let mut run = BulkRun::new((0..3).map(reauth));
+        assert!(!run.changed_anything());
+        run.settle(1, Err("Gone".into()));
+        assert!(!run.changed_anything(), "a failure changed nothing");
+        run.settle(2, Ok(()));
+        assert!(run.changed_anything());
+        run.settle(7, Ok(()));
+        assert_eq!(
+            run.progress().finished(),
+            2,
+            "an unknown position is ignored"
+        );
+    }
+}

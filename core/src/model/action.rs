@@ -1,0 +1,333 @@
+//! What an admin does to a user or one of its sessions, and the one set of rules of where each
+//! action applies. The single buttons, the bulk runs and the policies all ask these rules, so
+//! a button is enabled exactly where a bulk run would include the target.
+
+use super::{Session, SessionId, User, UserId};
+
+/// An action on one target, with the ids the backend needs.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Sign the user out everywhere and refuse new sign-ins; with `wipe`, delete app data too.
+    Lock { user: UserId, wipe: bool },
+    /// Let a locked user sign in again.
+    Unlock { user: UserId },
+    /// Delete the app data on one device at its next connection.
+    WipeSession { user: UserId, session: SessionId },
+    /// Send one device back to the login screen; its data stays.
+    ReAuthenticateSession { user: UserId, session: SessionId },
+}
+
+/// What an action is done to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    User,
+    Session,
+}
+
+/// An action without its target: what a button, a bulk run or a policy offers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ActionKind {
+    Lock,
+    LockAndWipe,
+    Unlock,
+    WipeSession,
+    ReAuthenticateSession,
+}
+
+impl ActionKind {
+    /// Whether it acts on a user or on one session.
+    pub fn scope(self) -> Scope {
+        match self {
+            ActionKind::Lock | ActionKind::LockAndWipe | ActionKind::Unlock => Scope::User,
+            ActionKind::WipeSession | ActionKind::ReAuthenticateSession => Scope::Session,
+        }
+    }
+
+    /// The action's name, for the activity log, bulk results and dialog titles.
+    pub fn name(self) -> &'static str {
+        match self {
+            ActionKind::Lock => "Lock",
+            ActionKind::LockAndWipe => "Lock and wipe",
+            ActionKind::Unlock => "Unlock",
+            ActionKind::WipeSession => "Wipe session",
+            ActionKind::ReAuthenticateSession => "Re-authenticate session",
+        }
+    }
+
+    /// The words on a button that opens its confirmation.
+    pub fn button(self) -> &'static str {
+        match self {
+            ActionKind::Lock => "Lock…",
+            ActionKind::LockAndWipe => "Lock and wipe…",
+            ActionKind::Unlock => "Unlock…",
+            ActionKind::WipeSession => "Wipe…",
+            ActionKind::ReAuthenticateSession => "Re-authenticate…",
+        }
+    }
+
+    /// A name for element ids and classes (`bulk-lock-wipe`, `button.wipe`).
+    pub fn key(self) -> &'static str {
+        match self {
+            ActionKind::Lock => "lock",
+            ActionKind::LockAndWipe => "lock-wipe",
+            ActionKind::Unlock => "unlock",
+            ActionKind::WipeSession => "wipe",
+            ActionKind::ReAuthenticateSession => "reauthenticate",
+        }
+    }
+
+    /// True when the action deletes data for good: it is confirmed by typing.
+    pub fn destroys_data(self) -> bool {
+        matches!(self, ActionKind::LockAndWipe | ActionKind::WipeSession)
+    }
+
+    /// What the confirmation of this action says, for `who` and their `device` where it acts
+    /// on a session: the title, the explanation and the confirm button's words.
+    pub fn confirmation(self, who: &str, device: &str) -> (String, String, &'static str) {
+        match self {
+            ActionKind::WipeSession => (
+                format!("Wipe {device}"),
+                format!(
+                    "This permanently deletes all app data on {device} of {who}, including \
+                     anything not yet uploaded, when it next connects. This cannot be undone."
+                ),
+                "Wipe device",
+            ),
+            ActionKind::ReAuthenticateSession => (
+                format!("Re-authenticate {device}"),
+                format!("{who} must sign in again on {device}. No data is deleted."),
+                "Re-authenticate",
+            ),
+            ActionKind::Lock | ActionKind::LockAndWipe => (
+                format!("Lock {who}"),
+                format!(
+                    "{who} will be signed out on every device and cannot sign in until unlocked."
+                ),
+                self.name(),
+            ),
+            ActionKind::Unlock => (
+                format!("Unlock {who}"),
+                format!("{who} will be able to sign in again."),
+                "Unlock",
+            ),
+        }
+    }
+
+    /// The action on `user`, or None where it does not apply: locking a locked user, unlocking
+    /// an unlocked one, or any session action.
+    pub fn on_user(self, user: &User) -> Option<Action> {
+        let id = || user.id.clone();
+        match self {
+            // Locking again would change nothing: a locked user's devices are already signed
+            // out, and the wipe of a lock only reaches ENROLLED sessions.
+            ActionKind::Lock if !user.locked => Some(Action::Lock {
+                user: id(),
+                wipe: false,
+            }),
+            ActionKind::LockAndWipe if !user.locked => Some(Action::Lock {
+                user: id(),
+                wipe: true,
+            }),
+            ActionKind::Unlock if user.locked => Some(Action::Unlock { user: id() }),
+            _ => None,
+        }
+    }
+
+    /// The action on `session` of `user`, or None where it does not apply: re-authenticating
+    /// a device that is already signed out, wiping one already waiting for its wipe, or any
+    /// user action.
+    pub fn on_session(self, user: &User, session: &Session) -> Option<Action> {
+        let (user, session_id) = (user.id.clone(), session.id.clone());
+        match self {
+            ActionKind::ReAuthenticateSession if session.state.may_be_signed_in() => {
+                Some(Action::ReAuthenticateSession {
+                    user,
+                    session: session_id,
+                })
+            }
+            ActionKind::WipeSession if session.state != super::SessionState::Reset => {
+                Some(Action::WipeSession {
+                    user,
+                    session: session_id,
+                })
+            }
+            _ => None,
+        }
+    }
+}
+
+impl Action {
+    /// What kind of action this is.
+    pub fn kind(&self) -> ActionKind {
+        match self {
+            Action::Lock { wipe: false, .. } => ActionKind::Lock,
+            Action::Lock { wipe: true, .. } => ActionKind::LockAndWipe,
+            Action::Unlock { .. } => ActionKind::Unlock,
+            Action::WipeSession { .. } => ActionKind::WipeSession,
+            Action::ReAuthenticateSession { .. } => ActionKind::ReAuthenticateSession,
+        }
+    }
+
+    /// The user it is on.
+    pub fn user(&self) -> &UserId {
+        match self {
+            Action::Lock { user, .. }
+            | Action::Unlock { user }
+            | Action::WipeSession { user, .. }
+            | Action::ReAuthenticateSession { user, .. } => user,
+        }
+    }
+
+    /// The session it is on, for a session action.
+    pub fn session(&self) -> Option<&SessionId> {
+        match self {
+            Action::WipeSession { session, .. } | Action::ReAuthenticateSession { session, .. } => {
+                Some(session)
+            }
+            Action::Lock { .. } | Action::Unlock { .. } => None,
+        }
+    }
+
+    /// True when the action deletes data for good.
+    pub fn destroys_data(&self) -> bool {
+        self.kind().destroys_data()
+    }
+
+    /// The action's name, for the activity log and bulk results.
+    pub fn name(&self) -> &'static str {
+        self.kind().name()
+    }
+
+    /// What happened, for the notice after success; `who` names the user.
+    pub fn done_message(&self, who: &str) -> String {
+        match self.kind() {
+            ActionKind::Lock => format!("Locked {who}: every device is signed out."),
+            ActionKind::LockAndWipe => {
+                format!("Locked {who}: every device is signed out and its app data will be wiped.")
+            }
+            ActionKind::Unlock => format!("Unlocked {who}: they can sign in again."),
+            ActionKind::WipeSession => {
+                format!("The device of {who} will be wiped when it next connects.")
+            }
+            ActionKind::ReAuthenticateSession => {
+                format!("The device of {who} must sign in again.")
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::SessionState;
+
+    fn user(locked: bool, states: &[&str]) -> User {
+        User {
+            id: "u".into(),
+            locked,
+            sessions: states
+                .iter()
+                .enumerate()
+                .map(|(i, state)| Session {
+                    id: format!("s{i}").into(),
+                    state: SessionState::parse(state),
+                    ..Session::default()
+                })
+                .collect(),
+            ..User::default()
+        }
+    }
+
+    const ALL: [ActionKind; 5] = [
+        ActionKind::Lock,
+        ActionKind::LockAndWipe,
+        ActionKind::Unlock,
+        ActionKind::WipeSession,
+        ActionKind::ReAuthenticateSession,
+    ];
+
+    #[test]
+    fn user_actions_apply_where_they_change_something() {
+        let applies = |kind: ActionKind, locked| kind.on_user(&user(locked, &[])).is_some();
+        for locked in [false, true] {
+            assert_eq!(applies(ActionKind::Lock, locked), !locked);
+            assert_eq!(applies(ActionKind::LockAndWipe, locked), !locked);
+            assert_eq!(applies(ActionKind::Unlock, locked), locked);
+            assert!(!applies(ActionKind::WipeSession, locked));
+            assert!(!applies(ActionKind::ReAuthenticateSession, locked));
+        }
+        assert_eq!(
+            ActionKind::LockAndWipe.on_user(&user(false, &[])),
+            Some(Action::Lock {
+                user: "u".into(),
+                wipe: true
+            })
+        );
+    }
+
+    #[test]
+    fn session_actions_apply_by_state() {
+        let states = [
+            "ENROLLED",
+            "LOCKED",
+            "RESET",
+            "NEVER_ENROLLED",
+            "",
+            "SUSPENDED",
+        ];
+        let owner = user(false, &states);
+        let applies = |kind: ActionKind| -> Vec<&str> {
+            owner
+                .sessions
+                .iter()
+                .zip(states)
+                .filter(|(s, _)| kind.on_session(&owner, s).is_some())
+                .map(|(_, state)| state)
+                .collect()
+        };
+        assert_eq!(
+            applies(ActionKind::ReAuthenticateSession),
+            ["ENROLLED", "", "SUSPENDED"]
+        );
+        assert_eq!(
+            applies(ActionKind::WipeSession),
+            ["ENROLLED", "LOCKED", "NEVER_ENROLLED", "", "SUSPENDED"]
+        );
+        for kind in [
+            ActionKind::Lock,
+            ActionKind::LockAndWipe,
+            ActionKind::Unlock,
+        ] {
+            assert!(applies(kind).is_empty(), "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn every_action_knows_its_kind_targets_and_risk() {
+        let owner = user(false, &["ENROLLED"]);
+        let session = &owner.sessions[0];
+        for kind in ALL {
+            let action = match kind.scope() {
+                Scope::User => kind
+                    .on_user(&owner)
+                    .or_else(|| kind.on_user(&user(true, &[]))),
+                Scope::Session => kind.on_session(&owner, session),
+            }
+            .unwrap();
+            assert_eq!(action.kind(), kind);
+            assert_eq!(action.user().as_str(), "u");
+            assert_eq!(action.session().is_some(), kind.scope() == Scope::Session);
+            assert_eq!(
+                action.destroys_data(),
+                matches!(kind, ActionKind::LockAndWipe | ActionKind::WipeSession)
+            );
+        }
+        let reauth = ActionKind::ReAuthenticateSession
+            .on_session(&owner, session)
+            .unwrap();
+        assert_eq!(
+            reauth.done_message("Ann Lee"),
+            "The device of Ann Lee must sign in again."
+        );
+    }
+}

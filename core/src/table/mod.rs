@@ -1,0 +1,197 @@
+//! What every table shares: a view (search, filters, sort) kept in the URL, columns that know
+//! their header, cell and CSV value, the rows a view shows, and the page of them on screen.
+//! Decided natively here; the app's table controller only renders.
+
+pub mod sessions;
+pub mod users;
+
+use crate::model::UserId;
+use chrono::{DateTime, Duration, Utc};
+use std::cmp::Ordering;
+use std::hash::Hash;
+
+/// Rows shown per page.
+pub const PAGE_SIZE: usize = 100;
+
+/// A column a table shows and can be sorted by, named in the URL (`sort=last_connected`).
+pub trait Column: Copy + Eq + Default + Send + Sync + 'static {
+    /// Every column, in table order.
+    const ALL: &'static [Self];
+
+    /// The name in the URL.
+    fn key(self) -> &'static str;
+
+    /// The column header.
+    fn header(self) -> &'static str;
+
+    /// Whether the table can be sorted by this column.
+    fn sortable(self) -> bool {
+        true
+    }
+
+    /// Whether the column holds counts (right-aligned).
+    fn numeric(self) -> bool {
+        false
+    }
+
+    /// The column a URL names, if any.
+    fn parse(text: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|k| k.key() == text)
+    }
+}
+
+/// A table's search, filters and sort, kept in the URL's query so a copied link reproduces it.
+pub trait TableView: Clone + PartialEq + Default + Send + Sync + 'static {
+    type Key: Column;
+    /// The query parameters the view is made of.
+    const PARAMS: &'static [&'static str];
+
+    /// Reads the view from query pairs; unknown or malformed values are ignored.
+    fn from_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self;
+    /// The query pairs of this view, leaving out what is at its default.
+    fn to_query(&self) -> Vec<(&'static str, String)>;
+    /// The column sorted by, and whether descending.
+    fn sort(&self) -> (Self::Key, bool);
+    /// The same view sorted by `key`, with `descending`.
+    fn with_sort(&self, key: Self::Key, descending: bool) -> Self;
+
+    /// The same view sorted by `key`: ascending, or flipped if already sorted by `key`.
+    fn sorted_by(&self, key: Self::Key) -> Self {
+        let (current, descending) = self.sort();
+        self.with_sort(key, current == key && !descending)
+    }
+}
+
+/// The rows of one table as loaded, and what a view of them shows. A row is found by its
+/// position in the loaded rows while they stay the same, and by its key (ids) across reloads:
+/// selections keep keys, never positions.
+pub trait TableModel: Send + Sync + 'static {
+    type View: TableView;
+    /// What identifies a row across reloads.
+    type Key: Clone + Eq + Hash + Send + Sync + 'static;
+    /// Where a row is in the loaded rows.
+    type At: Copy + Ord + Send + Sync + 'static;
+
+    /// Where the rows `view` shows are, in its order.
+    fn positions(&self, view: &Self::View, now: DateTime<Utc>) -> Vec<Self::At>;
+    /// The key of the row at `at`.
+    fn key(&self, at: Self::At) -> Self::Key;
+    /// Where the row with `key` is now, if it is still there.
+    fn find(&self, key: &Self::Key) -> Option<Self::At>;
+    /// How many rows are loaded.
+    fn len(&self) -> usize;
+    /// Whether no rows are loaded.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// What one table cell shows, decided natively; the app only renders it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell {
+    /// Plain text.
+    Text(String),
+    /// An id or code, in a monospace font.
+    Mono(String),
+    /// A count, right-aligned.
+    Count(usize),
+    /// A moment: relative to now, with the exact local and UTC value on hover.
+    Time(Option<DateTime<Utc>>),
+    /// A status badge: its words and a CSS class.
+    Badge { label: String, class: &'static str },
+    /// A session's state.
+    State(String),
+    /// A link to a user's page, named for the user.
+    User { id: UserId, label: String },
+    /// The row's action buttons, which the page renders.
+    Actions,
+}
+
+/// Reads `sort` and `dir` into `(key, descending)`; false for any other parameter.
+pub fn read_sort<K: Column>(sort: &mut (K, bool), name: &str, value: &str) -> bool {
+    match name {
+        "sort" => sort.0 = K::parse(value).unwrap_or_default(),
+        "dir" => sort.1 = value == "desc",
+        _ => return false,
+    }
+    true
+}
+
+/// Appends `sort` and `dir` to `pairs` unless they are the defaults.
+pub fn write_sort<K: Column>(sort: (K, bool), pairs: &mut Vec<(&'static str, String)>) {
+    if sort.0 != K::default() {
+        pairs.push(("sort", sort.0.key().to_string()));
+    }
+    if sort.1 {
+        pairs.push(("dir", "desc".to_string()));
+    }
+}
+
+/// `order`, reversed for a descending sort.
+pub fn directed(order: Ordering, descending: bool) -> Ordering {
+    if descending {
+        order.reverse()
+    } else {
+        order
+    }
+}
+
+/// Whether `at` is more than `days` days before `now`; never (None) counts as long ago.
+pub fn more_than_days_ago(at: Option<DateTime<Utc>>, days: u32, now: DateTime<Utc>) -> bool {
+    at.is_none_or(|at| at < now - Duration::days(i64::from(days)))
+}
+
+/// The first and one-past-last row of page `page` (from 0) of `len` rows, clamped to the rows
+/// that exist: a page past the end shows the last page.
+pub fn page_bounds(len: usize, page: usize, size: usize) -> (usize, usize) {
+    let last_page = len.saturating_sub(1) / size.max(1);
+    let start = page.min(last_page) * size;
+    (start.min(len), (start + size).min(len))
+}
+
+/// "12 users" or "3 of 12 users": how many rows a view shows of how many.
+pub fn caption(shown: usize, total: usize, noun: &str) -> String {
+    if shown == total {
+        format!("{total} {noun}")
+    } else {
+        format!("{shown} of {total} {noun}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exactly_n_days_ago_is_not_more_than_n_days_ago() {
+        let now = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+        let ago = |days, secs| Some(now - Duration::days(days) - Duration::seconds(secs));
+        assert!(!more_than_days_ago(ago(30, 0), 30, now));
+        assert!(more_than_days_ago(ago(30, 1), 30, now));
+        assert!(!more_than_days_ago(ago(29, 0), 30, now));
+        assert!(more_than_days_ago(None, 30, now));
+        assert!(more_than_days_ago(ago(0, 1), 0, now));
+    }
+
+    #[test]
+    fn pages_cover_every_row_once_and_clamp_past_the_end() {
+        assert_eq!(page_bounds(0, 0, 100), (0, 0));
+        assert_eq!(page_bounds(250, 0, 100), (0, 100));
+        assert_eq!(page_bounds(250, 2, 100), (200, 250));
+        assert_eq!(page_bounds(250, 9, 100), (200, 250));
+        assert_eq!(page_bounds(200, 2, 100), (100, 200));
+        let mut covered = 0;
+        for page in 0..100 {
+            let (start, end) = page_bounds(10_000, page, 100);
+            assert_eq!(start, covered);
+            covered = end;
+        }
+        assert_eq!(covered, 10_000);
+    }
+
+    #[test]
+    fn captions_say_how_many_of_how_many() {
+        assert_eq!(caption(12, 12, "users"), "12 users");
+        assert_eq!(caption(3, 12, "sessions"), "3 of 12 sessions");
+    }
+}

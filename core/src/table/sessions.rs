@@ -1,0 +1,609 @@
+//! The sessions tables: every session of every user (the helpdesk's "find the device" view)
+//! and one user's sessions on the user page. Columns, the view in the URL, and the rows.
+
+use super::{
+    directed, more_than_days_ago, read_sort, write_sort, Cell, Column, TableModel, TableView,
+};
+use crate::csv;
+use crate::model::{Session, SessionId, SessionState, User, UserId};
+use chrono::{DateTime, Utc};
+use std::cmp::Ordering;
+use std::collections::HashMap;
+
+/// A column of a sessions table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum SessionColumn {
+    #[default]
+    User,
+    UserId,
+    Device,
+    State,
+    /// The session's action buttons: where they stand among the columns.
+    Actions,
+    Platform,
+    LastConnected,
+    LastAuthenticated,
+    Created,
+    SignedOut,
+    LastFullSync,
+    Container,
+    Runtime,
+    DeviceId,
+    SessionId,
+}
+
+impl Column for SessionColumn {
+    const ALL: &'static [SessionColumn] = &[
+        SessionColumn::User,
+        SessionColumn::UserId,
+        SessionColumn::Device,
+        SessionColumn::State,
+        SessionColumn::Actions,
+        SessionColumn::Platform,
+        SessionColumn::LastConnected,
+        SessionColumn::LastAuthenticated,
+        SessionColumn::Created,
+        SessionColumn::SignedOut,
+        SessionColumn::LastFullSync,
+        SessionColumn::Container,
+        SessionColumn::Runtime,
+        SessionColumn::DeviceId,
+        SessionColumn::SessionId,
+    ];
+
+    fn key(self) -> &'static str {
+        match self {
+            SessionColumn::User => "user",
+            SessionColumn::UserId => "user_id",
+            SessionColumn::Device => "device",
+            SessionColumn::State => "state",
+            SessionColumn::Actions => "actions",
+            SessionColumn::Platform => "platform",
+            SessionColumn::LastConnected => "last_connected",
+            SessionColumn::LastAuthenticated => "last_authenticated",
+            SessionColumn::Created => "created",
+            SessionColumn::SignedOut => "signed_out",
+            SessionColumn::LastFullSync => "last_full_sync",
+            SessionColumn::Container => "container",
+            SessionColumn::Runtime => "runtime",
+            SessionColumn::DeviceId => "device_id",
+            SessionColumn::SessionId => "session_id",
+        }
+    }
+
+    fn header(self) -> &'static str {
+        match self {
+            SessionColumn::User => "User",
+            SessionColumn::UserId => "User id",
+            SessionColumn::Device => "Device",
+            SessionColumn::State => "State",
+            SessionColumn::Actions => "Actions",
+            SessionColumn::Platform => "Platform",
+            SessionColumn::LastConnected => "Last connected",
+            SessionColumn::LastAuthenticated => "Last authenticated",
+            SessionColumn::Created => "Created",
+            SessionColumn::SignedOut => "Signed out",
+            SessionColumn::LastFullSync => "Last full sync",
+            SessionColumn::Container => "Container",
+            SessionColumn::Runtime => "Runtime",
+            SessionColumn::DeviceId => "Device id",
+            SessionColumn::SessionId => "Session id",
+        }
+    }
+
+    fn sortable(self) -> bool {
+        self != SessionColumn::Actions
+    }
+}
+
+impl SessionColumn {
+    /// The moment this column shows, for time columns.
+    fn time(self, session: &Session) -> Option<Option<DateTime<Utc>>> {
+        Some(match self {
+            SessionColumn::LastConnected => session.last_connected_at,
+            SessionColumn::LastAuthenticated => session.last_authenticated_at,
+            SessionColumn::Created => session.created_at,
+            SessionColumn::SignedOut => session.signed_out_at,
+            SessionColumn::LastFullSync => session.last_full_sync,
+            _ => return None,
+        })
+    }
+
+    /// The moment a time column shows for `session`; None for other columns or when unknown.
+    pub fn time_of(self, session: &Session) -> Option<DateTime<Utc>> {
+        self.time(session).flatten()
+    }
+
+    /// The text this column shows, for text columns.
+    fn text<'a>(self, user: &'a User, session: &'a Session) -> Option<&'a str> {
+        Some(match self {
+            SessionColumn::User => user.label(),
+            SessionColumn::UserId => user.id.as_str(),
+            SessionColumn::Device => session.label.as_deref().unwrap_or_default(),
+            SessionColumn::Platform => session.platform.as_deref().unwrap_or_default(),
+            SessionColumn::Container => session.container_version.as_deref().unwrap_or_default(),
+            SessionColumn::Runtime => session.runtime_version.as_deref().unwrap_or_default(),
+            SessionColumn::DeviceId => session.device_id.as_deref().unwrap_or_default(),
+            SessionColumn::SessionId => session.id.as_str(),
+            _ => return None,
+        })
+    }
+
+    /// What the cell of `session` of `user` shows.
+    pub fn cell(self, user: &User, session: &Session) -> Cell {
+        if let Some(at) = self.time(session) {
+            return Cell::Time(at);
+        }
+        match self {
+            SessionColumn::User => Cell::User {
+                id: user.id.clone(),
+                label: user.label().to_string(),
+            },
+            SessionColumn::State => Cell::State(session.state.label().to_string()),
+            SessionColumn::Actions => Cell::Actions,
+            SessionColumn::UserId | SessionColumn::DeviceId | SessionColumn::SessionId => {
+                Cell::Mono(self.text(user, session).unwrap_or_default().to_string())
+            }
+            _ => Cell::Text(self.text(user, session).unwrap_or_default().to_string()),
+        }
+    }
+
+    /// The CSV header: times say they are UTC.
+    pub fn csv_header(self) -> String {
+        match self.time(&Session::default()) {
+            Some(_) => format!("{} (UTC)", self.header()),
+            None => self.header().to_string(),
+        }
+    }
+
+    /// The CSV value: exact times, and the state as the API names it.
+    pub fn csv_value(self, user: &User, session: &Session) -> String {
+        if let Some(at) = self.time(session) {
+            return csv::timestamp(at);
+        }
+        match self {
+            SessionColumn::State => session.state.wire().to_string(),
+            _ => self.text(user, session).unwrap_or_default().to_string(),
+        }
+    }
+
+    /// The order of two sessions (with their users) by this column.
+    fn compare(self, a: (&User, &Session), b: (&User, &Session)) -> Ordering {
+        if let (Some(at_a), Some(at_b)) = (self.time(a.1), self.time(b.1)) {
+            // Never sorts as the oldest.
+            return at_a.cmp(&at_b);
+        }
+        match self {
+            SessionColumn::User => a.0.label().to_lowercase().cmp(&b.0.label().to_lowercase()),
+            SessionColumn::State => a.1.state.cmp(&b.1.state),
+            // A missing value sorts first, as before any text.
+            SessionColumn::Device => a.1.label.cmp(&b.1.label),
+            SessionColumn::Platform => a.1.platform.cmp(&b.1.platform),
+            _ => self.text(a.0, a.1).cmp(&self.text(b.0, b.1)),
+        }
+    }
+}
+
+/// A filter the sessions table can offer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SessionFilter {
+    State,
+    Platform,
+    /// Not connected for more than N days.
+    IdleDays,
+    /// Not authenticated for more than N days.
+    AuthDays,
+}
+
+/// The states the filter offers, in menu order.
+pub const STATES: [SessionState; 4] = [
+    SessionState::Enrolled,
+    SessionState::Locked,
+    SessionState::Reset,
+    SessionState::NeverEnrolled,
+];
+
+/// The view of the all-sessions table.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct SessionsView {
+    /// Matches the device label and id and the user's name and id, ignoring case.
+    pub search: String,
+    pub state: Option<SessionState>,
+    pub platform: Option<String>,
+    /// Sessions whose last connection is more than this many days ago (or never).
+    pub idle_days: Option<u32>,
+    /// Sessions whose last authentication is more than this many days ago (or never).
+    pub auth_days: Option<u32>,
+    pub sort: SessionColumn,
+    pub descending: bool,
+}
+
+impl TableView for SessionsView {
+    type Key = SessionColumn;
+    const PARAMS: &'static [&'static str] =
+        &["q", "state", "platform", "idle", "auth", "sort", "dir"];
+
+    fn from_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> SessionsView {
+        let mut view = SessionsView::default();
+        let mut sort = view.sort();
+        for (name, value) in pairs {
+            match name {
+                "q" => view.search = value.to_string(),
+                "state" => view.state = STATES.into_iter().find(|s| s.wire() == value),
+                "platform" if !value.is_empty() => view.platform = Some(value.to_string()),
+                "idle" => view.idle_days = value.parse().ok(),
+                "auth" => view.auth_days = value.parse().ok(),
+                _ => {
+                    read_sort(&mut sort, name, value);
+                }
+            }
+        }
+        view.with_sort(sort.0, sort.1)
+    }
+
+    fn to_query(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = Vec::new();
+        if !self.search.is_empty() {
+            pairs.push(("q", self.search.clone()));
+        }
+        if let Some(state) = &self.state {
+            pairs.push(("state", state.wire().to_string()));
+        }
+        if let Some(platform) = &self.platform {
+            pairs.push(("platform", platform.clone()));
+        }
+        if let Some(days) = self.idle_days {
+            pairs.push(("idle", days.to_string()));
+        }
+        if let Some(days) = self.auth_days {
+            pairs.push(("auth", days.to_string()));
+        }
+        write_sort(self.sort(), &mut pairs);
+        pairs
+    }
+
+    fn sort(&self) -> (SessionColumn, bool) {
+        (self.sort, self.descending)
+    }
+
+    fn with_sort(&self, sort: SessionColumn, descending: bool) -> SessionsView {
+        SessionsView {
+            sort,
+            descending,
+            ..self.clone()
+        }
+    }
+}
+
+impl SessionsView {
+    /// Whether the session of `user` passes the search (already trimmed and lower-cased as
+    /// `needle`) and every filter.
+    fn matches(&self, user: &User, session: &Session, needle: &str, now: DateTime<Utc>) -> bool {
+        let found = needle.is_empty()
+            || [
+                Some(user.id.as_str()),
+                user.display_name.as_deref(),
+                session.label.as_deref(),
+                session.device_id.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+            .any(|text| text.to_lowercase().contains(needle));
+        let state = self.state.as_ref().is_none_or(|s| &session.state == s);
+        let platform = self
+            .platform
+            .as_deref()
+            .is_none_or(|p| session.platform.as_deref() == Some(p));
+        let idle = self
+            .idle_days
+            .is_none_or(|days| more_than_days_ago(session.last_connected_at, days, now));
+        let auth = self
+            .auth_days
+            .is_none_or(|days| more_than_days_ago(session.last_authenticated_at, days, now));
+        found && state && platform && idle && auth
+    }
+}
+
+/// Where a session row is: the user's position in the loaded users, the session's in the user.
+pub type SessionAt = (usize, usize);
+
+/// A session row's key across reloads.
+pub type SessionKey = (UserId, SessionId);
+
+/// Every loaded user, for the rows of their sessions.
+#[derive(Clone, Debug, Default)]
+pub struct SessionsData {
+    users: Vec<User>,
+    index: HashMap<UserId, usize>,
+}
+
+impl SessionsData {
+    /// The sessions of `users`, in the backend's order of users and of each user's sessions.
+    pub fn new(users: Vec<User>) -> SessionsData {
+        let index = users
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (u.id.clone(), i))
+            .collect();
+        SessionsData { users, index }
+    }
+
+    /// Every loaded user.
+    pub fn users(&self) -> &[User] {
+        &self.users
+    }
+
+    /// The user and session at `at`.
+    pub fn row(&self, (u, s): SessionAt) -> Option<(&User, &Session)> {
+        let user = self.users.get(u)?;
+        Some((user, user.sessions.get(s)?))
+    }
+
+    /// Puts a fresh copy of a user in its place, keeping the name already known when the fresh
+    /// one has none. False if the user is not among the loaded ones.
+    pub fn replace_user(&mut self, mut fresh: User) -> bool {
+        let Some(&at) = self.index.get(&fresh.id) else {
+            return false;
+        };
+        let slot = &mut self.users[at];
+        if fresh.display_name.is_none() {
+            fresh.display_name = slot.display_name.take();
+        }
+        *slot = fresh;
+        true
+    }
+
+    /// How many sessions the users have in all.
+    pub fn session_count(&self) -> usize {
+        self.users.iter().map(|u| u.sessions.len()).sum()
+    }
+
+    /// The sessions at `positions` as CSV with `columns`.
+    pub fn csv(&self, columns: &[SessionColumn], positions: &[SessionAt]) -> String {
+        csv::document(
+            columns.iter().map(|c| c.csv_header()),
+            positions
+                .iter()
+                .filter_map(|&at| self.row(at))
+                .map(|(user, session)| columns.iter().map(move |c| c.csv_value(user, session))),
+        )
+    }
+}
+
+impl TableModel for SessionsData {
+    type View = SessionsView;
+    type Key = SessionKey;
+    type At = SessionAt;
+
+    /// Stable: ties keep the order of users and of each user's sessions.
+    fn positions(&self, view: &SessionsView, now: DateTime<Utc>) -> Vec<SessionAt> {
+        let needle = view.search.trim().to_lowercase();
+        let mut shown: Vec<SessionAt> = self
+            .users
+            .iter()
+            .enumerate()
+            .flat_map(|(u, user)| {
+                let needle = &needle;
+                user.sessions
+                    .iter()
+                    .enumerate()
+                    .filter(move |(_, session)| view.matches(user, session, needle, now))
+                    .map(move |(s, _)| (u, s))
+            })
+            .collect();
+        let row = |&(u, s): &SessionAt| (&self.users[u], &self.users[u].sessions[s]);
+        shown.sort_by(|a, b| directed(view.sort.compare(row(a), row(b)), view.descending));
+        shown
+    }
+
+    fn key(&self, (u, s): SessionAt) -> SessionKey {
+        let user = &self.users[u];
+        (user.id.clone(), user.sessions[s].id.clone())
+    }
+
+    fn find(&self, (user, session): &SessionKey) -> Option<SessionAt> {
+        let u = *self.index.get(user)?;
+        let s = self.users[u]
+            .sessions
+            .iter()
+            .position(|s| &s.id == session)?;
+        Some((u, s))
+    }
+
+    fn len(&self) -> usize {
+        self.session_count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Duration;
+
+    fn now() -> DateTime<Utc> {
+        DateTime::from_timestamp(1_800_000_000, 0).unwrap()
+    }
+
+    fn session(
+        id: &str,
+        state: SessionState,
+        platform: &str,
+        connected: i64,
+        auth: i64,
+    ) -> Session {
+        Session {
+            id: id.into(),
+            state,
+            platform: Some(platform.into()),
+            label: Some(format!("Device {id}")),
+            device_id: Some(format!("dev-{id}")),
+            last_connected_at: Some(now() - Duration::days(connected)),
+            last_authenticated_at: Some(now() - Duration::days(auth)),
+            ..Session::default()
+        }
+    }
+
+    fn people() -> SessionsData {
+        SessionsData::new(vec![
+            User {
+                id: "u-1".into(),
+                display_name: Some("Ann Lee".into()),
+                sessions: vec![
+                    session("a", SessionState::Enrolled, "IOS", 1, 40),
+                    session("b", SessionState::Locked, "ANDROID", 50, 60),
+                ],
+                ..User::default()
+            },
+            User {
+                id: "u-2".into(),
+                display_name: Some("Ben Okafor".into()),
+                sessions: vec![session("c", SessionState::Enrolled, "ANDROID", 3, 30)],
+                ..User::default()
+            },
+            User {
+                id: "u-3".into(),
+                sessions: vec![Session {
+                    id: "d".into(),
+                    ..Session::default()
+                }],
+                ..User::default()
+            },
+        ])
+    }
+
+    fn ids(view: &SessionsView, data: &SessionsData) -> Vec<String> {
+        data.positions(view, now())
+            .into_iter()
+            .map(|at| data.key(at).1.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn lists_every_session_of_every_user_and_searches_devices_and_users() {
+        let data = people();
+        let view = |q: &str| SessionsView {
+            search: q.into(),
+            ..SessionsView::default()
+        };
+        assert_eq!(ids(&view(""), &data), ["a", "b", "c", "d"]);
+        assert_eq!(ids(&view("ann"), &data), ["a", "b"]);
+        assert_eq!(ids(&view("DEVICE C"), &data), ["c"]);
+        assert_eq!(ids(&view("dev-b"), &data), ["b"]);
+        assert_eq!(ids(&view("u-3"), &data), ["d"]);
+    }
+
+    #[test]
+    fn filters_by_state_platform_and_both_ages() {
+        let data = people();
+        let enrolled_android = SessionsView {
+            state: Some(SessionState::Enrolled),
+            platform: Some("ANDROID".into()),
+            ..SessionsView::default()
+        };
+        assert_eq!(ids(&enrolled_android, &data), ["c"]);
+        // Exactly 30 days since authentication is not more than 30 days; never is.
+        let auth = |days| SessionsView {
+            auth_days: Some(days),
+            ..SessionsView::default()
+        };
+        assert_eq!(ids(&auth(30), &data), ["a", "b", "d"]);
+        assert_eq!(ids(&auth(29), &data), ["a", "b", "c", "d"]);
+        let idle = SessionsView {
+            idle_days: Some(2),
+            ..SessionsView::default()
+        };
+        assert_eq!(ids(&idle, &data), ["b", "c", "d"]);
+    }
+
+    #[test]
+    fn sorts_by_every_column_both_ways() {
+        let data = people();
+        let sorted = |sort, descending| {
+            ids(
+                &SessionsView {
+                    sort,
+                    descending,
+                    ..SessionsView::default()
+                },
+                &data,
+            )
+        };
+        use SessionColumn as C;
+        assert_eq!(sorted(C::LastConnected, false), ["d", "b", "c", "a"]);
+        assert_eq!(sorted(C::LastConnected, true), ["a", "c", "b", "d"]);
+        assert_eq!(sorted(C::LastAuthenticated, false), ["d", "b", "a", "c"]);
+        assert_eq!(sorted(C::State, false), ["a", "c", "b", "d"]);
+        assert_eq!(sorted(C::Platform, false), ["d", "b", "c", "a"]);
+        assert_eq!(sorted(C::Device, true), ["c", "b", "a", "d"]);
+        assert_eq!(sorted(C::User, false), ["a", "b", "c", "d"]);
+        assert_eq!(sorted(C::DeviceId, true), ["c", "b", "a", "d"]);
+    }
+
+    #[test]
+    fn the_url_round_trips_and_ignores_junk() {
+        let view = SessionsView {
+            search: "tablet 7".into(),
+            state: Some(SessionState::Reset),
+            platform: Some("CHROME".into()),
+            idle_days: Some(14),
+            auth_days: Some(30),
+            sort: SessionColumn::LastAuthenticated,
+            descending: true,
+        };
+        let query = view.to_query();
+        let back = SessionsView::from_query(query.iter().map(|(k, v)| (*k, v.as_str())));
+        assert_eq!(back, view);
+        assert!(SessionsView::default().to_query().is_empty());
+        let junk = SessionsView::from_query([("state", "ASLEEP"), ("auth", "x"), ("sort", "?")]);
+        assert_eq!(junk, SessionsView::default());
+    }
+
+    #[test]
+    fn rows_are_found_by_ids_even_after_a_user_lost_a_session() {
+        let mut data = people();
+        let key: SessionKey = ("u-1".into(), "b".into());
+        assert_eq!(data.find(&key), Some((0, 1)));
+        let mut fresh = data.users()[0].clone();
+        fresh.sessions.remove(0);
+        fresh.display_name = None;
+        assert!(data.replace_user(fresh));
+        assert_eq!(data.find(&key), Some((0, 0)), "the same session, moved");
+        assert_eq!(data.users()[0].label(), "Ann Lee", "the known name is kept");
+        assert_eq!(data.find(&("u-1".into(), "a".into())), None);
+        assert_eq!(data.row((0, 5)), None);
+        assert!(!data.replace_user(User {
+            id: "stranger".into(),
+            ..User::default()
+        }));
+    }
+
+    #[test]
+    fn exports_the_columns_asked_for_with_exact_values() {
+        let data = people();
+        let csv = data.csv(
+            &[
+                SessionColumn::User,
+                SessionColumn::UserId,
+                SessionColumn::State,
+                SessionColumn::LastConnected,
+                SessionColumn::SessionId,
+            ],
+            &[(0, 1), (2, 0)],
+        );
+        assert_eq!(
+            csv,
+            "User,User id,State,Last connected (UTC),Session id\r\n\
+             Ann Lee,u-1,LOCKED,2026-11-26T08:00:00Z,b\r\n\
+             u-3,u-3,,,d\r\n"
+        );
+        let (user, session) = data.row((0, 1)).unwrap();
+        assert_eq!(
+            SessionColumn::State.cell(user, session),
+            Cell::State("Locked".into())
+        );
+        assert_eq!(
+            SessionColumn::DeviceId.cell(user, session),
+            Cell::Mono("dev-b".into())
+        );
+    }
+}

@@ -1,0 +1,512 @@
+//! The users table: its columns, its view (search, filters, sort in the URL) and the loaded
+//! users it shows.
+
+use super::{
+    directed, more_than_days_ago, read_sort, write_sort, Cell, Column, TableModel, TableView,
+};
+use crate::csv;
+use crate::model::{User, UserId, UserStatus};
+use chrono::{DateTime, Utc};
+use std::cmp::Ordering;
+use std::collections::{BTreeSet, HashMap};
+
+/// A column of the users table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum UserColumn {
+    #[default]
+    Name,
+    Id,
+    Status,
+    Sessions,
+    Platforms,
+    LastConnected,
+}
+
+impl Column for UserColumn {
+    const ALL: &'static [UserColumn] = &[
+        UserColumn::Name,
+        UserColumn::Id,
+        UserColumn::Status,
+        UserColumn::Sessions,
+        UserColumn::Platforms,
+        UserColumn::LastConnected,
+    ];
+
+    fn key(self) -> &'static str {
+        match self {
+            UserColumn::Name => "name",
+            UserColumn::Id => "id",
+            UserColumn::Status => "status",
+            UserColumn::Sessions => "sessions",
+            UserColumn::Platforms => "platforms",
+            UserColumn::LastConnected => "last_connected",
+        }
+    }
+
+    fn header(self) -> &'static str {
+        match self {
+            UserColumn::Name => "Name",
+            UserColumn::Id => "User id",
+            UserColumn::Status => "Status",
+            UserColumn::Sessions => "Sessions",
+            UserColumn::Platforms => "Platforms",
+            UserColumn::LastConnected => "Last connected",
+        }
+    }
+
+    fn numeric(self) -> bool {
+        self == UserColumn::Sessions
+    }
+}
+
+impl UserColumn {
+    /// What the cell of `user` shows.
+    pub fn cell(self, user: &User) -> Cell {
+        match self {
+            UserColumn::Name => Cell::User {
+                id: user.id.clone(),
+                label: user.label().to_string(),
+            },
+            UserColumn::Id => Cell::Mono(user.id.to_string()),
+            UserColumn::Status => {
+                let status = user.status();
+                Cell::Badge {
+                    label: status.label().to_string(),
+                    class: status.css_class(),
+                }
+            }
+            UserColumn::Sessions => Cell::Count(user.sessions.len()),
+            UserColumn::Platforms => Cell::Text(user.platforms().join(", ")),
+            UserColumn::LastConnected => Cell::Time(user.last_connected_at),
+        }
+    }
+
+    /// The CSV header: times say they are UTC.
+    pub fn csv_header(self) -> String {
+        match self {
+            UserColumn::LastConnected => format!("{} (UTC)", self.header()),
+            _ => self.header().to_string(),
+        }
+    }
+
+    /// The CSV value of `user`'s cell: exact, for spreadsheets.
+    pub fn csv_value(self, user: &User) -> String {
+        match self {
+            UserColumn::Name => user.label().to_string(),
+            UserColumn::Id => user.id.to_string(),
+            UserColumn::Status => user.status().label().to_string(),
+            UserColumn::Sessions => user.sessions.len().to_string(),
+            UserColumn::Platforms => user.platforms().join(" "),
+            UserColumn::LastConnected => csv::timestamp(user.last_connected_at),
+        }
+    }
+}
+
+/// A filter the users table can offer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UserFilter {
+    Status,
+    Platform,
+    /// Not connected for more than N days.
+    IdleDays,
+}
+
+/// The view of the users table: every part optional, all of it in the URL.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct UsersView {
+    /// Matches display names and ids, ignoring case.
+    pub search: String,
+    pub status: Option<UserStatus>,
+    /// Users with at least one session on this platform.
+    pub platform: Option<String>,
+    /// Users whose last connection is more than this many days ago (or who never connected).
+    pub idle_days: Option<u32>,
+    pub sort: UserColumn,
+    pub descending: bool,
+}
+
+/// The status values of the filter, in the order the menu lists them.
+pub const STATUSES: [UserStatus; 3] = [
+    UserStatus::Enrolled,
+    UserStatus::NotEnrolled,
+    UserStatus::Locked,
+];
+
+impl TableView for UsersView {
+    type Key = UserColumn;
+    const PARAMS: &'static [&'static str] = &["q", "status", "platform", "idle", "sort", "dir"];
+
+    fn from_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> UsersView {
+        let mut view = UsersView::default();
+        let mut sort = view.sort();
+        for (name, value) in pairs {
+            match name {
+                "q" => view.search = value.to_string(),
+                "status" => view.status = STATUSES.into_iter().find(|s| s.key() == value),
+                "platform" if !value.is_empty() => view.platform = Some(value.to_string()),
+                "idle" => view.idle_days = value.parse().ok(),
+                _ => {
+                    read_sort(&mut sort, name, value);
+                }
+            }
+        }
+        view.with_sort(sort.0, sort.1)
+    }
+
+    fn to_query(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = Vec::new();
+        if !self.search.is_empty() {
+            pairs.push(("q", self.search.clone()));
+        }
+        if let Some(status) = self.status {
+            pairs.push(("status", status.key().to_string()));
+        }
+        if let Some(platform) = &self.platform {
+            pairs.push(("platform", platform.clone()));
+        }
+        if let Some(days) = self.idle_days {
+            pairs.push(("idle", days.to_string()));
+        }
+        write_sort(self.sort(), &mut pairs);
+        pairs
+    }
+
+    fn sort(&self) -> (UserColumn, bool) {
+        (self.sort, self.descending)
+    }
+
+    fn with_sort(&self, sort: UserColumn, descending: bool) -> UsersView {
+        UsersView {
+            sort,
+            descending,
+            ..self.clone()
+        }
+    }
+}
+
+/// A user's text as search and the name sort compare it: lower-cased once per load instead of
+/// on every keystroke and every comparison.
+#[derive(Clone, Debug, PartialEq)]
+struct Folded {
+    id: String,
+    display_name: Option<String>,
+    label: String,
+}
+
+fn fold(user: &User) -> Folded {
+    Folded {
+        id: user.id.as_str().to_lowercase(),
+        display_name: user.display_name.as_deref().map(str::to_lowercase),
+        label: user.label().to_lowercase(),
+    }
+}
+
+/// The loaded users, folded for search and indexed by id.
+#[derive(Clone, Debug, Default)]
+pub struct UsersData {
+    users: Vec<User>,
+    folded: Vec<Folded>,
+    index: HashMap<UserId, usize>,
+}
+
+impl UsersData {
+    /// The users in the backend's order.
+    pub fn new(users: Vec<User>) -> UsersData {
+        let folded = users.iter().map(fold).collect();
+        let index = users
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (u.id.clone(), i))
+            .collect();
+        UsersData {
+            users,
+            folded,
+            index,
+        }
+    }
+
+    /// Every loaded user.
+    pub fn users(&self) -> &[User] {
+        &self.users
+    }
+
+    /// The user at `at`.
+    pub fn user(&self, at: usize) -> Option<&User> {
+        self.users.get(at)
+    }
+
+    /// The users at `positions` as CSV with `columns`.
+    pub fn csv(&self, columns: &[UserColumn], positions: &[usize]) -> String {
+        csv::document(
+            columns.iter().map(|c| c.csv_header()),
+            positions
+                .iter()
+                .filter_map(|&i| self.users.get(i))
+                .map(|user| columns.iter().map(|c| c.csv_value(user))),
+        )
+    }
+
+    /// Every platform seen across the users, sorted, for the platform filter.
+    pub fn platforms(&self) -> Vec<String> {
+        platforms_of(&self.users)
+    }
+
+    fn matches(&self, view: &UsersView, at: usize, needle: &str, now: DateTime<Utc>) -> bool {
+        let (user, folded) = (&self.users[at], &self.folded[at]);
+        let found = needle.is_empty()
+            || folded.id.contains(needle)
+            || folded
+                .display_name
+                .as_deref()
+                .is_some_and(|n| n.contains(needle));
+        let status = view.status.is_none_or(|s| user.status() == s);
+        let platform = view
+            .platform
+            .as_deref()
+            .is_none_or(|p| user.platforms().contains(&p));
+        let idle = view
+            .idle_days
+            .is_none_or(|days| more_than_days_ago(user.last_connected_at, days, now));
+        found && status && platform && idle
+    }
+
+    /// The order of the users at positions `a` and `b` by `column`.
+    fn compare(&self, column: UserColumn, a: usize, b: usize) -> Ordering {
+        let (user_a, user_b) = (&self.users[a], &self.users[b]);
+        match column {
+            UserColumn::Name => self.folded[a].label.cmp(&self.folded[b].label),
+            UserColumn::Id => user_a.id.cmp(&user_b.id),
+            UserColumn::Status => user_a.status().cmp(&user_b.status()),
+            UserColumn::Sessions => user_a.sessions.len().cmp(&user_b.sessions.len()),
+            UserColumn::Platforms => user_a.platforms().cmp(&user_b.platforms()),
+            // Never connected sorts as the oldest.
+            UserColumn::LastConnected => user_a.last_connected_at.cmp(&user_b.last_connected_at),
+        }
+    }
+}
+
+impl TableModel for UsersData {
+    type View = UsersView;
+    type Key = UserId;
+    type At = usize;
+
+    /// A stable sort: ties keep the backend's order. Positions, not copies: recomputed on
+    /// every keystroke.
+    fn positions(&self, view: &UsersView, now: DateTime<Utc>) -> Vec<usize> {
+        let needle = view.search.trim().to_lowercase();
+        let mut shown: Vec<usize> = (0..self.users.len())
+            .filter(|&i| self.matches(view, i, &needle, now))
+            .collect();
+        shown.sort_by(|&a, &b| directed(self.compare(view.sort, a, b), view.descending));
+        shown
+    }
+
+    fn key(&self, at: usize) -> UserId {
+        self.users[at].id.clone()
+    }
+
+    fn find(&self, key: &UserId) -> Option<usize> {
+        self.index.get(key).copied()
+    }
+
+    fn len(&self) -> usize {
+        self.users.len()
+    }
+}
+
+/// Every platform seen across `users`, sorted.
+pub fn platforms_of(users: &[User]) -> Vec<String> {
+    // A set of borrowed names: only the few distinct platforms are copied.
+    let distinct: BTreeSet<&str> = users
+        .iter()
+        .flat_map(|u| &u.sessions)
+        .filter_map(|s| s.platform.as_deref())
+        .collect();
+    distinct.into_iter().map(str::to_string).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Session, SessionState};
+    use chrono::Duration;
+
+    fn now() -> DateTime<Utc> {
+        DateTime::from_timestamp(1_800_000_000, 0).unwrap()
+    }
+
+    fn user(id: &str, name: Option<&str>, days_ago: Option<i64>, platforms: &[&str]) -> User {
+        User {
+            id: id.into(),
+            display_name: name.map(str::to_string),
+            last_connected_at: days_ago.map(|d| now() - Duration::days(d)),
+            enrolled: !platforms.is_empty(),
+            locked: false,
+            sessions: platforms
+                .iter()
+                .map(|p| Session {
+                    state: SessionState::Enrolled,
+                    platform: Some(p.to_string()),
+                    ..Session::default()
+                })
+                .collect(),
+        }
+    }
+
+    fn people() -> UsersData {
+        let mut locked = user("u-4", Some("dmitri petrov"), Some(400), &["CHROME"]);
+        locked.locked = true;
+        UsersData::new(vec![
+            user("u-1", Some("Ann Lee"), Some(2), &["IOS", "ANDROID"]),
+            user("u-2", Some("Ben Okafor"), Some(45), &["ANDROID"]),
+            user("u-3", None, None, &[]),
+            locked,
+        ])
+    }
+
+    fn ids(data: &UsersData, view: &UsersView) -> Vec<String> {
+        data.positions(view, now())
+            .into_iter()
+            .map(|i| data.key(i).to_string())
+            .collect()
+    }
+
+    #[test]
+    fn search_matches_names_and_ids_ignoring_case() {
+        let data = people();
+        let view = |q: &str| UsersView {
+            search: q.into(),
+            ..UsersView::default()
+        };
+        assert_eq!(ids(&data, &view("ANN")), ["u-1"]);
+        assert_eq!(ids(&data, &view("u-3")), ["u-3"]);
+        assert_eq!(ids(&data, &view(" okafor ")), ["u-2"]);
+        assert!(ids(&data, &view("zzz")).is_empty());
+    }
+
+    #[test]
+    fn filters_combine() {
+        let data = people();
+        let enrolled = UsersView {
+            status: Some(UserStatus::Enrolled),
+            ..UsersView::default()
+        };
+        assert_eq!(ids(&data, &enrolled), ["u-1", "u-2"]);
+        let android = UsersView {
+            platform: Some("ANDROID".into()),
+            ..enrolled.clone()
+        };
+        assert_eq!(ids(&data, &android), ["u-1", "u-2"]);
+        let locked = UsersView {
+            status: Some(UserStatus::Locked),
+            ..UsersView::default()
+        };
+        assert_eq!(ids(&data, &locked), ["u-4"]);
+    }
+
+    #[test]
+    fn idle_means_more_than_n_days_or_never() {
+        let data = people();
+        let idle = |days| UsersView {
+            idle_days: Some(days),
+            ..UsersView::default()
+        };
+        // In the default order, by name: Ben Okafor, dmitri petrov, then u-3 (no name).
+        assert_eq!(ids(&data, &idle(30)), ["u-2", "u-4", "u-3"]);
+        // Exactly 45 days ago is not more than 45 days ago.
+        assert_eq!(ids(&data, &idle(45)), ["u-4", "u-3"]);
+        assert_eq!(ids(&data, &idle(44)), ["u-2", "u-4", "u-3"]);
+    }
+
+    #[test]
+    fn sorts_by_every_column_both_ways() {
+        let data = people();
+        let sorted = |sort| {
+            ids(
+                &data,
+                &UsersView {
+                    sort,
+                    ..UsersView::default()
+                },
+            )
+        };
+        assert_eq!(sorted(UserColumn::Name), ["u-1", "u-2", "u-4", "u-3"]);
+        assert_eq!(
+            sorted(UserColumn::LastConnected),
+            ["u-3", "u-4", "u-2", "u-1"]
+        );
+        assert_eq!(sorted(UserColumn::Sessions), ["u-3", "u-2", "u-4", "u-1"]);
+        assert_eq!(sorted(UserColumn::Status), ["u-1", "u-2", "u-3", "u-4"]);
+        assert_eq!(sorted(UserColumn::Platforms), ["u-3", "u-2", "u-1", "u-4"]);
+        assert_eq!(sorted(UserColumn::Id), ["u-1", "u-2", "u-3", "u-4"]);
+        let newest_first = UsersView::default()
+            .sorted_by(UserColumn::LastConnected)
+            .sorted_by(UserColumn::LastConnected);
+        assert!(newest_first.descending);
+        assert_eq!(ids(&data, &newest_first), ["u-1", "u-2", "u-4", "u-3"]);
+        // Name is the default sort, so clicking it flips to descending.
+        assert!(UsersView::default().sorted_by(UserColumn::Name).descending);
+    }
+
+    #[test]
+    fn the_url_round_trips_and_ignores_junk() {
+        let view = UsersView {
+            search: "ann lee".into(),
+            status: Some(UserStatus::NotEnrolled),
+            platform: Some("IOS".into()),
+            idle_days: Some(30),
+            sort: UserColumn::LastConnected,
+            descending: true,
+        };
+        let query = view.to_query();
+        let back = UsersView::from_query(query.iter().map(|(k, v)| (*k, v.as_str())));
+        assert_eq!(back, view);
+        assert!(UsersView::default().to_query().is_empty());
+        let junk = UsersView::from_query([
+            ("status", "asleep"),
+            ("idle", "-3"),
+            ("sort", "shoe"),
+            ("x", "1"),
+        ]);
+        assert_eq!(junk, UsersView::default());
+    }
+
+    #[test]
+    fn rows_are_found_by_id_and_exported_with_their_columns() {
+        let data = people();
+        assert_eq!(data.find(&"u-2".into()), Some(1));
+        assert_eq!(data.find(&"gone".into()), None);
+        assert_eq!(data.platforms(), ["ANDROID", "CHROME", "IOS"]);
+        assert_eq!(
+            data.csv(UserColumn::ALL, &[0, 2]),
+            "Name,User id,Status,Sessions,Platforms,Last connected (UTC)\r\n\
+             Ann Lee,u-1,Enrolled,2,ANDROID IOS,2027-01-13T08:00:00Z\r\n\
+             u-3,u-3,Not enrolled,0,,\r\n"
+        );
+    }
+
+    #[test]
+    fn cells_show_what_the_column_says() {
+        let data = people();
+        let ann = data.user(0).unwrap();
+        assert_eq!(
+            UserColumn::Name.cell(ann),
+            Cell::User {
+                id: "u-1".into(),
+                label: "Ann Lee".into()
+            }
+        );
+        assert_eq!(
+            UserColumn::Status.cell(ann),
+            Cell::Badge {
+                label: "Enrolled".into(),
+                class: "enrolled"
+            }
+        );
+        assert_eq!(UserColumn::Sessions.cell(ann), Cell::Count(2));
+        assert_eq!(
+            UserColumn::Platforms.cell(ann),
+            Cell::Text("ANDROID, IOS".into())
+        );
+    }
+}

@@ -1,0 +1,476 @@
+//! Roster's browser harness, written once for the end-to-end journeys (`tests/journeys/`) and
+//! the web benchmark (`roster-bench`): a ChromeDriver, headless Chromium sessions with their
+//! own empty profiles, the DevTools Protocol, and a [`Harness`] that puts the sandbox (in this
+//! process, on a free loopback port, serving the built `dist/`) and one browser together with
+//! the waits a journey needs.
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use roster_sandbox::{start, Config, RunningSandbox};
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+use tokio::process::{Child, Command};
+
+/// Credentials of the test sandbox.
+pub const TOKEN: &str = "e2e-token";
+pub const PASSWORD: &str = "e2e-password";
+pub const DEPLOYMENT: &str = "64f1a2b3c4d5e6f708192a3b";
+
+/// Rows per page of the app's tables.
+pub const PAGE_ROWS: usize = 100;
+
+/// How long a journey waits for something to appear before failing.
+const PATIENCE: Duration = Duration::from_secs(20);
+/// How long a browser may take to start on a busy machine.
+const BROWSER_START: Duration = Duration::from_secs(60);
+
+/// The repository's root.
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+/// A free loopback port.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|addr| addr.port())
+        .expect("a free loopback port")
+}
+
+/// ChromeDriver, from which headless Chromium sessions are started.
+pub struct Driver {
+    process: Child,
+    port: u16,
+    http: reqwest::Client,
+}
+
+impl Driver {
+    /// Starts `$CHROMEDRIVER` (or `chromedriver` on PATH) on a free port.
+    pub async fn start() -> Driver {
+        let port = free_port();
+        let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+        let process = Command::new(&chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!("cannot start {chromedriver} ({e}); .ci/setup --tests installs it")
+            });
+        Driver {
+            process,
+            port,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    /// A new headless Chromium with its own empty profile under `profile`, saving downloads to
+    /// [`downloads_in`]`(profile)`, at desktop size.
+    pub async fn browser(&self, profile: &Path) -> Client {
+        std::fs::create_dir_all(downloads_in(profile)).expect("a profile directory");
+        let deadline = Instant::now() + BROWSER_START;
+        for attempt in 1.. {
+            // A fresh user data dir per attempt: a Chromium that exited at start may leave its
+            // directory locked, and the next try must not trip over it.
+            let data_dir = profile.join(format!("chromium-{attempt}"));
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            match ClientBuilder::new(connector)
+                .capabilities(capabilities(profile, &data_dir))
+                .connect(&format!("http://127.0.0.1:{}", self.port))
+                .await
+            {
+                Ok(client) => return client,
+                // ChromeDriver takes a moment to listen; Chromium may fail to start when busy.
+                Err(_) if Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                Err(err) => panic!("cannot start a browser session through chromedriver: {err}"),
+            }
+        }
+        unreachable!("the attempts only end by returning or panicking")
+    }
+
+    /// Sends a Chrome DevTools Protocol command to `browser`.
+    pub async fn cdp(&self, browser: &Client, command: &str, params: Value) -> Value {
+        let session = browser
+            .session_id()
+            .await
+            .ok()
+            .flatten()
+            .expect("a WebDriver session");
+        let url = format!(
+            "http://127.0.0.1:{}/session/{session}/goog/cdp/execute",
+            self.port
+        );
+        let answer: Value = self
+            .http
+            .post(url)
+            .json(&json!({ "cmd": command, "params": params }))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{command}: {e}"))
+            .json()
+            .await
+            .unwrap_or_else(|e| panic!("{command}: {e}"));
+        match answer.get("value") {
+            Some(value) if value.get("error").is_none() => value.clone(),
+            _ => panic!("{command} failed: {answer}"),
+        }
+    }
+
+    /// Stops ChromeDriver (and with it any browser left).
+    pub async fn stop(mut self) {
+        let _ = self.process.kill().await;
+    }
+}
+
+/// Where the browser of `profile` saves downloads (CSV exports).
+pub fn downloads_in(profile: &Path) -> PathBuf {
+    profile.join("downloads")
+}
+
+/// What ChromeDriver is asked for: headless Chromium with its own user data dir `data_dir`,
+/// none of its background traffic (this machine's network is closed), downloads saved under
+/// `profile`.
+fn capabilities(profile: &Path, data_dir: &Path) -> serde_json::Map<String, Value> {
+    let chromium = std::env::var("CHROME_BIN").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": chromium,
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-quic", "--no-first-run", "--window-size=1366,768",
+                format!("--user-data-dir={}", data_dir.display()),
+            ],
+            "prefs": {
+                "download.default_directory": downloads_in(profile).display().to_string(),
+                "download.prompt_for_download": false,
+            }
+        }),
+    );
+    capabilities
+}
+
+/// Screen sizes the screenshots are taken at.
+#[derive(Clone, Copy, Debug)]
+pub enum Screen {
+    /// 1366×768.
+    Desktop,
+    /// 768×1024, portrait 10-inch tablet.
+    Tablet,
+}
+
+impl Screen {
+    fn size(self) -> (u32, u32) {
+        match self {
+            Screen::Desktop => (1366, 768),
+            Screen::Tablet => (768, 1024),
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Screen::Desktop => "desktop",
+            Screen::Tablet => "tablet",
+        }
+    }
+}
+
+/// One journey's world: the sandbox, a driver and one browser.
+pub struct Harness {
+    pub sandbox: RunningSandbox,
+    pub browser: Client,
+    pub driver: Driver,
+    profile: PathBuf,
+}
+
+impl Harness {
+    /// Starts everything with `demo_users` users in a fresh in-memory sandbox.
+    pub async fn start(demo_users: u32) -> Harness {
+        Harness::start_with(demo_users, &[]).await
+    }
+
+    /// Starts everything with `demo_users` users and `more` sandbox arguments.
+    pub async fn start_with(demo_users: u32, more: &[&str]) -> Harness {
+        let dist = repo_root().join("dist");
+        assert!(
+            dist.join("index.html").exists(),
+            "dist/ is missing: build the app first (trunk build --release), as .ci/test does"
+        );
+        let demo_users = demo_users.to_string();
+        let dist = dist.display().to_string();
+        let mut args = vec![
+            "--addr",
+            "127.0.0.1:0",
+            "--db",
+            ":memory:",
+            "--demo-users",
+            &demo_users,
+            "--deployment-id",
+            DEPLOYMENT,
+            "--api-token",
+            TOKEN,
+            "--api-password",
+            PASSWORD,
+            "--dist",
+            &dist,
+        ];
+        args.extend_from_slice(more);
+        let config = Config::from_args(args).expect("valid sandbox arguments");
+        let sandbox = start(config).await.expect("sandbox starts");
+        let driver = Driver::start().await;
+        // Unique per process and port, so no leftover of an earlier run is ever reused.
+        let profile = std::env::temp_dir().join(format!(
+            "roster-e2e-{}-{}",
+            std::process::id(),
+            sandbox.addr.port()
+        ));
+        let browser = driver.browser(&profile).await;
+        Harness {
+            sandbox,
+            browser,
+            driver,
+            profile,
+        }
+    }
+
+    /// The app's address.
+    pub fn app_url(&self, path: &str) -> String {
+        format!("{}{path}", self.sandbox.url())
+    }
+
+    /// How many users the sandbox holds, read from its database.
+    pub fn sandbox_user_count(&self) -> u64 {
+        self.sandbox
+            .state
+            .store
+            .lock()
+            .unwrap()
+            .user_count()
+            .unwrap()
+    }
+
+    /// Every user as the sandbox holds it now, in its order.
+    pub fn sandbox_users(&self) -> Vec<roster_sandbox::db::User> {
+        let store = self.sandbox.state.store.lock().unwrap();
+        store.list_users(0, 1000).unwrap().objects
+    }
+
+    /// Opens the app, waits for the preset base URL, connects with the demo token and waits for
+    /// the users table.
+    pub async fn connect_with_token(&self) {
+        self.browser.goto(&self.app_url("/")).await.unwrap();
+        self.wait_for_value("#base-url", &self.sandbox.base_url())
+            .await;
+        self.fill("#token", TOKEN).await;
+        self.find("button[type=submit]")
+            .await
+            .click()
+            .await
+            .unwrap();
+        self.find("table.users tbody tr").await;
+    }
+
+    /// The display name the sandbox's data model gives a user.
+    pub fn display_name(&self, user_id: &str) -> Option<String> {
+        let store = self.sandbox.state.store.lock().unwrap();
+        let names = store.list_user_objects(0, 1000).unwrap().objects;
+        names
+            .into_iter()
+            .find(|o| o.id == user_id)
+            .and_then(|o| o.display)
+    }
+
+    /// The texts of the cells matching `cell_css` on every page of a paged table, clicking
+    /// "Next" until it is disabled.
+    pub async fn cells_on_every_page(&self, cell_css: &str) -> Vec<String> {
+        let mut texts = Vec::new();
+        loop {
+            let first = self.find(cell_css).await.text().await.unwrap();
+            for cell in self.browser.find_all(Locator::Css(cell_css)).await.unwrap() {
+                texts.push(cell.text().await.unwrap());
+            }
+            let Ok(next) = self.browser.find(Locator::Css(".pager .next-page")).await else {
+                return texts;
+            };
+            if next.prop("disabled").await.unwrap().as_deref() == Some("true") {
+                return texts;
+            }
+            next.click().await.unwrap();
+            // The page has turned once the first cell changed.
+            let deadline = Instant::now() + PATIENCE;
+            while self.find(cell_css).await.text().await.unwrap() == first {
+                assert!(Instant::now() < deadline, "the next page never showed");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
+    }
+
+    /// Waits until the browser has saved a download named `name`, returning its text.
+    pub async fn downloaded(&self, name: &str) -> String {
+        let path = downloads_in(&self.profile).join(name);
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            // Chromium writes to a .crdownload file and renames it when done.
+            if let Ok(text) = std::fs::read_to_string(&path) {
+                return text;
+            }
+            assert!(Instant::now() < deadline, "{name} was never downloaded");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits for an element matching `css`.
+    pub async fn find(&self, css: &str) -> Element {
+        self.browser
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no element {css}: {e}"))
+    }
+
+    /// Clicks the element matching `css`, once it is there.
+    pub async fn click(&self, css: &str) {
+        self.find(css).await.click().await.unwrap();
+    }
+
+    /// Whether an element matching `css` is on the page now.
+    pub async fn exists(&self, css: &str) -> bool {
+        !self
+            .browser
+            .find_all(Locator::Css(css))
+            .await
+            .unwrap_or_default()
+            .is_empty()
+    }
+
+    /// Replaces the text of the input matching `css`.
+    pub async fn fill(&self, css: &str, text: &str) {
+        let input = self.find(css).await;
+        input.clear().await.unwrap();
+        input.send_keys(text).await.unwrap();
+    }
+
+    /// Runs `script` in the page and returns what it returns.
+    pub async fn script(&self, script: &str) -> Value {
+        self.browser.execute(script, vec![]).await.unwrap()
+    }
+
+    /// Waits until `check` of the elements matching `css` holds, returning them.
+    pub async fn wait_for_all(
+        &self,
+        css: &str,
+        what: &str,
+        check: impl Fn(&[Element]) -> bool,
+    ) -> Vec<Element> {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let found = self
+                .browser
+                .find_all(Locator::Css(css))
+                .await
+                .unwrap_or_default();
+            if check(&found) {
+                return found;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what} ({css}: {} found)",
+                found.len()
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until the element matching `css` has text containing `expected`, returning the text.
+    pub async fn wait_for_text(&self, css: &str, expected: &str) -> String {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            if let Ok(element) = self.browser.find(Locator::Css(css)).await {
+                let text = element.text().await.unwrap_or_default();
+                if text.contains(expected) {
+                    return text;
+                }
+                assert!(
+                    Instant::now() < deadline,
+                    "{css} says {text:?}, never {expected:?}"
+                );
+            } else {
+                assert!(
+                    Instant::now() < deadline,
+                    "no {css} appeared while waiting for {expected:?}"
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until the input matching `css` holds exactly `expected`.
+    pub async fn wait_for_value(&self, css: &str, expected: &str) {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let value = self
+                .find(css)
+                .await
+                .prop("value")
+                .await
+                .ok()
+                .flatten()
+                .unwrap_or_default();
+            if value == expected {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{css} holds {value:?}, never {expected:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until the browser's path is `expected`.
+    pub async fn wait_for_path(&self, expected: &str) {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let path = self.browser.current_url().await.unwrap().path().to_string();
+            if path == expected {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the page is {path}, never {expected}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Saves a screenshot of the current page at `screen` size into `tests/output/`.
+    pub async fn screenshot(&self, page: &str, screen: Screen) -> PathBuf {
+        let (width, height) = screen.size();
+        self.browser.set_window_size(width, height).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        let png = self.browser.screenshot().await.unwrap();
+        let dir = repo_root().join("tests").join("output");
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(format!("{page}-{}.png", screen.name()));
+        std::fs::write(&path, png).unwrap();
+        path
+    }
+
+    /// Closes the browser, the driver and the sandbox.
+    pub async fn finish(self) {
+        let _ = self.browser.clone().close().await;
+        self.driver.stop().await;
+        let _ = std::fs::remove_dir_all(&self.profile);
+        self.sandbox.stop().await;
+    }
+}

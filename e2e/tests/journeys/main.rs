@@ -1,0 +1,12 @@
+//! End-to-end journeys: the real app in headless Chromium against the sandbox. Each journey is
+//! one test; screenshots go to `tests/output/`. Run with
+//! `cargo test -p roster-e2e --features journeys` after `trunk build --release`.
+
+mod bulk;
+mod connect;
+mod enrollment;
+mod errors;
+mod look;
+mod sessions;
+mod user;
+mod users;

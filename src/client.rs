@@ -1,0 +1,235 @@
+//! The one way the pages reach a backend: the client owns the connection, its backend and the
+//! transport. Every request goes through it, so a refused credential (401) anywhere sends the
+//! admin back to the connect screen and forgets the secret everywhere. A page's reads are
+//! called off when it goes away; writes never are, since a write cut off mid-way would leave
+//! its outcome unknown.
+//!
+//! The connection is kept between reloads in sessionStorage (closing the tab forgets the
+//! secret), or in localStorage only when the admin asked to be remembered on this device.
+
+use crate::transport::BrowserTransport;
+use leptos::prelude::*;
+use roster_core::backend::{Api, ApiError, Backend, Capabilities, Connection};
+use send_wrapper::SendWrapper;
+use std::future::Future;
+use web_sys::AbortController;
+
+const STORAGE_KEY: &str = "roster.connection";
+
+/// A connection and the backend it names.
+#[derive(Clone, Debug)]
+struct Connected {
+    connection: Connection,
+    backend: Backend,
+}
+
+/// The console's link to its backend, provided as context by `App`.
+#[derive(Clone, Copy)]
+pub struct Client {
+    connected: RwSignal<Option<Connected>>,
+    /// Why the admin was sent back to the connect screen, if they were.
+    pub notice: RwSignal<Option<String>>,
+}
+
+impl Client {
+    /// The client with whatever connection this tab (or this device) already had.
+    pub fn restore() -> Self {
+        Client {
+            connected: RwSignal::new(load().map(connected)),
+            notice: RwSignal::new(None),
+        }
+    }
+
+    /// Whether the console is connected (tracked).
+    pub fn is_connected(&self) -> bool {
+        self.connected.with(Option::is_some)
+    }
+
+    /// What the connected backend can do (tracked); None when not connected.
+    pub fn capabilities(&self) -> Option<&'static Capabilities> {
+        self.connected
+            .with(|c| c.as_ref().map(|c| c.backend.capabilities()))
+    }
+
+    /// The connected backend's base URL (tracked), for the top bar and the activity log.
+    pub fn base_url(&self) -> Option<String> {
+        self.connected
+            .with(|c| c.as_ref().map(|c| c.connection.base_url.clone()))
+    }
+
+    /// The connected backend's base URL, without tracking it.
+    pub fn base_url_untracked(&self) -> Option<String> {
+        self.connected
+            .try_with_untracked(|c| c.as_ref().map(|c| c.connection.base_url.clone()))
+            .flatten()
+    }
+
+    /// Uses `connection` from now on and keeps it for reloads: in this tab only, or with
+    /// `remember` on this device until Disconnect.
+    pub fn connect(&self, connection: Connection, remember: bool) {
+        forget();
+        let storage = if remember {
+            local_storage()
+        } else {
+            session_storage()
+        };
+        if let (Some(storage), Ok(text)) = (storage, serde_json::to_string(&connection)) {
+            let _ = storage.set_item(STORAGE_KEY, &text);
+        }
+        self.notice.set(None);
+        self.connected.set(Some(connected(connection)));
+    }
+
+    /// Forgets the connection and its secret; `why` is shown on the connect screen.
+    pub fn disconnect(&self, why: Option<String>) {
+        self.notice.set(why);
+        forget();
+        self.connected.set(None);
+    }
+
+    fn backend(&self) -> Option<Backend> {
+        self.connected
+            .try_with_untracked(|c| c.as_ref().map(|c| c.backend.clone()))
+            .flatten()
+    }
+
+    /// Acts on what a call ended with: refused credentials end the connection.
+    fn heed<T>(&self, result: &Result<T, ApiError>) {
+        if let Err(err) = result {
+            self.refused(err);
+        }
+    }
+
+    /// Ends the connection if `err` says the credentials were refused; true if it did.
+    pub fn refused(&self, err: &ApiError) -> bool {
+        if err.needs_reconnect() {
+            self.disconnect(Some(err.message()));
+        }
+        err.needs_reconnect()
+    }
+}
+
+/// The client in context.
+pub fn use_client() -> Client {
+    expect_context::<Client>()
+}
+
+/// The requests of one page: reads are called off when the page goes away.
+#[derive(Clone, Copy)]
+pub struct Requests {
+    client: Client,
+    controller: StoredValue<Option<AbortController>, LocalStorage>,
+}
+
+/// The requests of the page (or component) being built.
+pub fn use_requests() -> Requests {
+    let controller = AbortController::new().ok();
+    let abort = SendWrapper::new(controller.clone());
+    on_cleanup(move || {
+        if let Some(controller) = abort.take() {
+            controller.abort();
+        }
+    });
+    Requests {
+        client: use_client(),
+        controller: StoredValue::new_local(controller),
+    }
+}
+
+impl Requests {
+    /// The client they go through.
+    pub fn client(&self) -> Client {
+        self.client
+    }
+
+    fn reads(&self) -> BrowserTransport {
+        match self
+            .controller
+            .try_with_value(|c| c.as_ref().map(AbortController::signal))
+        {
+            Some(Some(signal)) => BrowserTransport::with_signal(signal),
+            Some(None) => BrowserTransport::default(),
+            // The page is gone: nothing more is read for it.
+            None => BrowserTransport::called_off(),
+        }
+    }
+
+    /// Runs `op` on the connected backend with this page's transport for reads.
+    pub async fn read<T, Fut>(
+        self,
+        op: impl FnOnce(Backend, BrowserTransport) -> Fut,
+    ) -> Result<T, ApiError>
+    where
+        Fut: Future<Output = Result<T, ApiError>>,
+    {
+        self.call(self.reads(), op).await
+    }
+
+    /// Runs `op` on the connected backend with a transport that is never called off: a write
+    /// must finish so its outcome is known.
+    pub async fn write<T, Fut>(
+        self,
+        op: impl FnOnce(Backend, BrowserTransport) -> Fut,
+    ) -> Result<T, ApiError>
+    where
+        Fut: Future<Output = Result<T, ApiError>>,
+    {
+        self.call(BrowserTransport::default(), op).await
+    }
+
+    async fn call<T, Fut>(
+        self,
+        transport: BrowserTransport,
+        op: impl FnOnce(Backend, BrowserTransport) -> Fut,
+    ) -> Result<T, ApiError>
+    where
+        Fut: Future<Output = Result<T, ApiError>>,
+    {
+        let Some(backend) = self.client.backend() else {
+            return Err(ApiError::NotConnected);
+        };
+        let result = op(backend, transport).await;
+        self.client.heed(&result);
+        result
+    }
+}
+
+/// Checks a connection the admin has not made yet: one cheap request, nothing remembered.
+pub async fn check(connection: &Connection) -> Result<(), ApiError> {
+    Backend::new(connection)
+        .check(&BrowserTransport::default())
+        .await
+}
+
+fn connected(connection: Connection) -> Connected {
+    Connected {
+        backend: Backend::new(&connection),
+        connection,
+    }
+}
+
+fn session_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok()?
+}
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+/// Removes the saved connection from both storages.
+fn forget() {
+    for storage in [session_storage(), local_storage()].into_iter().flatten() {
+        let _ = storage.remove_item(STORAGE_KEY);
+    }
+}
+
+/// This tab's connection, else one remembered on this device.
+fn load() -> Option<Connection> {
+    [session_storage(), local_storage()]
+        .into_iter()
+        .flatten()
+        .find_map(|storage| {
+            let text = storage.get_item(STORAGE_KEY).ok()??;
+            serde_json::from_str(&text).ok()
+        })
+}

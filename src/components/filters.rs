@@ -1,0 +1,85 @@
+//! The fields of a table's filter bar: search, a menu of choices, the platform menu, and
+//! "more than N days" numbers. Each shows the view's value and edits it through the table.
+
+use leptos::prelude::*;
+
+/// The search field of a filter bar.
+#[component]
+pub fn SearchFilter(
+    id: &'static str,
+    placeholder: &'static str,
+    #[prop(into)] text: Signal<String>,
+    on_input: impl Fn(leptos::ev::Event) + 'static,
+) -> impl IntoView {
+    view! {
+        <label>
+            "Search"
+            <input id=id type="search" placeholder=placeholder prop:value=text on:input=on_input />
+        </label>
+    }
+}
+
+/// A menu of choices (value and words), with "Any" for no filter.
+#[component]
+pub fn ChoiceFilter(
+    id: &'static str,
+    label: &'static str,
+    choices: Vec<(String, String)>,
+    #[prop(into)] selected: Signal<String>,
+    on_change: impl Fn(leptos::ev::Event) + 'static,
+) -> impl IntoView {
+    view! {
+        <label>
+            {label}
+            <select id=id prop:value=selected on:change=on_change>
+                <option value="">"Any"</option>
+                {choices
+                    .into_iter()
+                    .map(|(value, words)| view! { <option value=value>{words}</option> })
+                    .collect_view()}
+            </select>
+        </label>
+    }
+}
+
+/// The platform menu, listing the platforms seen.
+#[component]
+pub fn PlatformFilter(
+    platforms: Vec<String>,
+    #[prop(into)] selected: Signal<Option<String>>,
+    on_change: impl Fn(leptos::ev::Event) + 'static,
+) -> impl IntoView {
+    let choices = platforms.into_iter().map(|p| (p.clone(), p)).collect();
+    view! {
+        <ChoiceFilter
+            id="platform-filter"
+            label="Platform"
+            choices=choices
+            selected=Signal::derive(move || selected.get().unwrap_or_default())
+            on_change=on_change
+        />
+    }
+}
+
+/// A "more than N days" number field; empty means no filter.
+#[component]
+pub fn DaysFilter(
+    id: &'static str,
+    label: &'static str,
+    #[prop(into)] days: Signal<Option<u32>>,
+    on_input: impl Fn(leptos::ev::Event) + 'static,
+) -> impl IntoView {
+    view! {
+        <label>
+            {label}
+            <input
+                id=id
+                type="number"
+                min="0"
+                inputmode="numeric"
+                prop:value=move || days.get().map(|d| d.to_string()).unwrap_or_default()
+                on:input=on_input
+            />
+        </label>
+    }
+}

@@ -1,0 +1,44 @@
+//! The cells of one session's row: a cell per column, and the session's action buttons where
+//! the columns put them. The all-sessions table and the user page both use it.
+
+use super::table::CellView;
+use super::SessionActionButtons;
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use roster_core::backend::Capabilities;
+use roster_core::model::action::{Action, Scope};
+use roster_core::model::{Session, User};
+use roster_core::table::sessions::SessionColumn;
+
+/// A cell per column of `columns` for `session` of `user`; the action buttons offer what
+/// `caps` offers on sessions.
+#[component]
+pub fn SessionCells(
+    user: User,
+    session: Session,
+    columns: &'static [SessionColumn],
+    caps: &'static Capabilities,
+    #[prop(into)] busy: Signal<bool>,
+    #[prop(into)] on_action: Callback<(Session, Action)>,
+    now: DateTime<Utc>,
+) -> impl IntoView {
+    columns
+        .iter()
+        .map(|&column| {
+            if column == SessionColumn::Actions {
+                view! {
+                    <SessionActionButtons
+                        user=user.clone()
+                        session=session.clone()
+                        actions=caps.actions_on(Scope::Session).collect()
+                        busy=busy
+                        on_action=on_action
+                    />
+                }
+                .into_any()
+            } else {
+                view! { <CellView cell=column.cell(&user, &session) now=now /> }.into_any()
+            }
+        })
+        .collect_view()
+}
