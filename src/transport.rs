@@ -5,6 +5,9 @@ use gloo_net::http::{Request, RequestBuilder};
 use roster_core::backend::{HttpRequest, HttpResponse, Method, Transport, TransportError};
 use web_sys::{AbortController, AbortSignal};
 
+/// The largest answer the console reads: a page of 1000 users is about 1 MB.
+const MAX_ANSWER_BYTES: u64 = 64 * 1024 * 1024;
+
 /// Sends requests with the browser's `fetch`.
 #[derive(Clone, Debug, Default)]
 pub struct BrowserTransport {
@@ -70,6 +73,16 @@ impl Transport for BrowserTransport {
             .await
             .map_err(|err| self.failure(err))?;
         let status = response.status();
+        let declared = response
+            .headers()
+            .get("content-length")
+            .and_then(|n| n.trim().parse::<u64>().ok());
+        if declared.is_some_and(|n| n > MAX_ANSWER_BYTES) {
+            return Err(TransportError::Failed(format!(
+                "the answer is larger than {} MB",
+                MAX_ANSWER_BYTES / (1024 * 1024)
+            )));
+        }
         // Bytes, not text: copying bytes into WASM memory is far cheaper than re-encoding a
         // JavaScript string (a 10,000-user listing is megabytes). Invalid UTF-8 is replaced,
         // as `text()` would.

@@ -15,8 +15,11 @@ pub enum TargetOutcome {
     /// Not sent yet (or sent in a request that was refused as a whole, so it did not run).
     Pending,
     Done,
-    /// The backend's error, in plain words.
+    /// It did not happen: the backend's error, or what reading it back showed, in plain words.
     Failed(String),
+    /// Sent, but the answer was lost: it may have run. Never sent again until reading the
+    /// target back settles it.
+    Unknown(String),
 }
 
 /// One action of a run and how it went.
@@ -26,6 +29,8 @@ pub struct Target {
     /// The user (and device) it is on, for the results table.
     pub label: String,
     pub outcome: TargetOutcome,
+    /// How a lost answer was settled by reading the target back, for the results.
+    pub settled: Option<&'static str>,
 }
 
 /// A run's targets, in the order they are sent.
@@ -34,18 +39,19 @@ pub struct BulkRun {
     pub targets: Vec<Target>,
 }
 
-/// Done, failed and total, for the progress bar.
+/// Done, failed, unknown and total, for the progress bar.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct Progress {
     pub done: usize,
     pub failed: usize,
+    pub unknown: usize,
     pub total: usize,
 }
 
 impl Progress {
-    /// Targets with an outcome, done or failed.
+    /// Targets that were sent and have an outcome: done, failed or unknown.
     pub fn finished(&self) -> usize {
-        self.done + self.failed
+        self.done + self.failed + self.unknown
     }
 }
 
@@ -61,6 +67,7 @@ impl BulkRun {
                 action,
                 label,
                 outcome: TargetOutcome::Pending,
+                settled: None,
             })
             .collect();
         BulkRun { targets }
@@ -119,28 +126,59 @@ impl BulkRun {
         }
     }
 
-    /// Whether the run changed anything on the server (so the page should read it again): a
-    /// target that failed or was not sent changed nothing.
-    pub fn changed_anything(&self) -> bool {
-        self.targets
-            .iter()
-            .any(|t| t.outcome == TargetOutcome::Done)
-    }
-
-    /// Records the answer for `chunk`, one result per position in order. A missing result
-    /// means the answer did not say, so the target counts as failed, never as pending: it may
-    /// have run, and must not be sent again by this run.
-    pub fn record(&mut self, chunk: &[usize], results: &[Result<(), String>]) {
-        for (n, &i) in chunk.iter().enumerate() {
-            let outcome = match results.get(n) {
-                Some(result) => result.clone(),
-                None => Err("The backend's answer did not include it.".into()),
-            };
-            self.settle(i, outcome);
+    /// Records that `at` was sent but its answer was lost: it may have run.
+    pub fn lose(&mut self, at: usize, why: &str) {
+        if let Some(target) = self.targets.get_mut(at) {
+            target.outcome = TargetOutcome::Unknown(why.to_string());
         }
     }
 
-    /// Marks every target of `chunk` failed with `message` (e.g. the request's answer was lost).
+    /// Where the targets whose answer was lost are.
+    pub fn unknown(&self) -> Vec<usize> {
+        self.targets
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| matches!(t.outcome, TargetOutcome::Unknown(_)))
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// Settles a lost answer from reading the target back: `done` or not, and `how` it was
+    /// seen, for the results.
+    pub fn settle_unknown(&mut self, at: usize, done: bool, how: &'static str) {
+        if let Some(target) = self.targets.get_mut(at) {
+            if matches!(target.outcome, TargetOutcome::Unknown(_)) {
+                target.outcome = if done {
+                    TargetOutcome::Done
+                } else {
+                    TargetOutcome::Failed(how.to_string())
+                };
+                target.settled = Some(how);
+            }
+        }
+    }
+
+    /// Whether the run may have changed anything on the server (so the page should read it
+    /// again): a target that failed or was not sent changed nothing.
+    pub fn changed_anything(&self) -> bool {
+        self.targets
+            .iter()
+            .any(|t| matches!(t.outcome, TargetOutcome::Done | TargetOutcome::Unknown(_)))
+    }
+
+    /// Records the answer for `chunk`, one result per position in order. A missing result
+    /// means the answer did not say: the target may have run, so it is unknown, never pending.
+    pub fn record(&mut self, chunk: &[usize], results: &[Result<(), String>]) {
+        for (n, &i) in chunk.iter().enumerate() {
+            match results.get(n) {
+                Some(result) => self.settle(i, result.clone()),
+                None => self.lose(i, "The backend's answer did not include it."),
+            }
+        }
+    }
+
+    /// Marks every target of `chunk` failed with `message` (the request was refused as a
+    /// whole, so none of it ran).
     pub fn fail(&mut self, chunk: &[usize], message: &str) {
         for &i in chunk {
             self.settle(i, Err(message.to_string()));
@@ -156,13 +194,15 @@ impl BulkRun {
             match target.outcome {
                 TargetOutcome::Done => progress.done += 1,
                 TargetOutcome::Failed(_) => progress.failed += 1,
+                TargetOutcome::Unknown(_) => progress.unknown += 1,
                 TargetOutcome::Pending => {}
             }
         }
         progress
     }
 
-    /// A new run over the targets that failed, for "retry the failed ones".
+    /// A new run over the targets that failed, for "retry the failed ones": only what is known
+    /// not to have happened, never a target whose outcome is unknown.
     pub fn retry_failed(&self) -> BulkRun {
         BulkRun::new(
             self.targets
@@ -177,27 +217,39 @@ impl BulkRun {
     /// Each target's outcome as CSV, for the results download.
     pub fn results_csv(&self) -> String {
         super::csv::document(
-            &["Target", "Action", "Outcome", "Error"],
+            [
+                "Target",
+                "Action",
+                "Outcome",
+                "Error",
+                "Settled by reading back",
+            ],
             self.targets.iter().map(|t| {
                 let (outcome, error) = match &t.outcome {
                     TargetOutcome::Pending => ("Not sent", ""),
                     TargetOutcome::Done => ("Done", ""),
                     TargetOutcome::Failed(message) => ("Failed", message.as_str()),
+                    TargetOutcome::Unknown(message) => ("Unknown", message.as_str()),
                 };
                 [
                     t.label.clone(),
                     t.action.name().to_string(),
                     outcome.to_string(),
                     error.to_string(),
+                    t.settled.unwrap_or_default().to_string(),
                 ]
             }),
         )
     }
 
-    /// What happened, in one line: "998 done, 2 failed", and how many were not sent.
+    /// What happened, in one line: "998 done, 2 failed", and how many are unknown and were not
+    /// sent.
     pub fn summary(&self) -> String {
         let p = self.progress();
         let mut text = format!("{} done, {} failed", p.done, p.failed);
+        if p.unknown > 0 {
+            text.push_str(&format!(", {} unknown", p.unknown));
+        }
         let pending = p.total - p.finished();
         if pending > 0 {
             text.push_str(&format!(", {pending} not sent"));
@@ -251,6 +303,7 @@ mod tests {
             Progress {
                 done: 2500,
                 failed: 0,
+                unknown: 0,
                 total: 2500
             }
         );
@@ -280,7 +333,7 @@ mod tests {
     }
 
     #[test]
-    fn an_answer_missing_results_fails_the_rest_and_retry_takes_only_failures() {
+    fn an_answer_missing_results_leaves_them_unknown_and_retry_takes_only_failures() {
         let mut run = BulkRun::new((0..4).map(reauth));
         let chunk = run.next_chunk(CHUNK_SIZE);
         run.record(&chunk, &[Ok(()), Err("Locked".into())]);
@@ -288,13 +341,18 @@ mod tests {
             run.targets[1].outcome,
             TargetOutcome::Failed("Locked".into())
         );
-        assert!(matches!(run.targets[3].outcome, TargetOutcome::Failed(_)));
+        assert!(matches!(run.targets[3].outcome, TargetOutcome::Unknown(_)));
+        assert_eq!(run.unknown(), [2, 3]);
         assert!(
             run.next_chunk(CHUNK_SIZE).is_empty(),
             "nothing is sent twice"
         );
         let retry = run.retry_failed();
-        assert_eq!(retry.targets.len(), 3);
+        assert_eq!(
+            retry.targets.len(),
+            1,
+            "unknowns are never retried unsettled"
+        );
         assert!(retry
             .targets
             .iter()
@@ -303,15 +361,46 @@ mod tests {
     }
 
     #[test]
+    fn unknowns_settle_by_reading_back_and_only_the_undone_are_retried() {
+        let mut run = BulkRun::new((0..3).map(reauth));
+        for at in 0..3 {
+            run.lose(at, "connection reset");
+        }
+        assert!(
+            run.changed_anything(),
+            "a lost answer may have changed something"
+        );
+        run.settle_unknown(0, true, "Read back: done");
+        run.settle_unknown(1, false, "Read back: not done");
+        run.settle_unknown(1, true, "a second settling changes nothing");
+        assert_eq!(run.targets[0].outcome, TargetOutcome::Done);
+        assert_eq!(run.targets[1].settled, Some("Read back: not done"));
+        assert_eq!(
+            run.progress(),
+            Progress {
+                done: 1,
+                failed: 1,
+                unknown: 1,
+                total: 3
+            }
+        );
+        assert_eq!(run.retry_failed().targets.len(), 1);
+        assert_eq!(run.summary(), "1 done, 1 failed, 1 unknown");
+        assert!(run.results_csv().contains(
+            "user 1,Re-authenticate session,Failed,Read back: not done,Read back: not done"
+        ));
+    }
+
+    #[test]
     fn results_export_every_target_and_summarise() {
         let mut run = BulkRun::new((0..3).map(reauth));
         run.record(&[0, 1], &[Ok(()), Err("Locked, \"gone\"".into())]);
         assert_eq!(
             run.results_csv(),
-            "Target,Action,Outcome,Error\r\n\
-             user 0,Re-authenticate session,Done,\r\n\
-             user 1,Re-authenticate session,Failed,\"Locked, \"\"gone\"\"\"\r\n\
-             user 2,Re-authenticate session,Not sent,\r\n"
+            "Target,Action,Outcome,Error,Settled by reading back\r\n\
+             user 0,Re-authenticate session,Done,,\r\n\
+             user 1,Re-authenticate session,Failed,\"Locked, \"\"gone\"\"\",\r\n\
+             user 2,Re-authenticate session,Not sent,,\r\n"
         );
         assert_eq!(run.summary(), "1 done, 1 failed, 1 not sent");
     }

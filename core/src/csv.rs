@@ -3,9 +3,10 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 
 /// One field, quoted when it holds a comma, a quote, a line break or surrounding spaces. A
-/// field a spreadsheet would run as a formula (`=`, `+`, `-`, `@`) is prefixed with `'`.
+/// field a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return, as OWASP lists them) is prefixed with `'`.
 pub fn field(text: &str) -> String {
-    let text = if text.starts_with(['=', '+', '-', '@']) {
+    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{text}")
     } else {
         text.to_string()
@@ -61,6 +62,8 @@ mod tests {
         assert_eq!(field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
         assert_eq!(field("+1"), "'+1");
         assert_eq!(field("@sum"), "'@sum");
+        assert_eq!(field("\t=1+1"), "'\t=1+1");
+        assert_eq!(field("\r=1+1"), "\"'\r=1+1\"");
     }
 
     #[test]

@@ -316,13 +316,25 @@ impl Harness {
 
     /// Waits until the browser has saved a download named `name`, returning its text.
     pub async fn downloaded(&self, name: &str) -> String {
-        let path = downloads_in(&self.profile).join(name);
+        let dir = downloads_in(&self.profile);
+        let path = dir.join(name);
         let deadline = Instant::now() + PATIENCE;
+        let mut last_size = None;
         loop {
-            // Chromium writes to a .crdownload file and renames it when done.
-            if let Ok(text) = std::fs::read_to_string(&path) {
-                return text;
+            // Chromium writes to a .crdownload file and renames it when done; the final file
+            // can also appear empty first. Done: no partial file, and the same size twice.
+            let partial = std::fs::read_dir(&dir)
+                .map(|entries| {
+                    entries
+                        .flatten()
+                        .any(|e| e.file_name().to_string_lossy().ends_with(".crdownload"))
+                })
+                .unwrap_or(false);
+            let size = std::fs::metadata(&path).map(|m| m.len()).ok();
+            if !partial && size.is_some_and(|n| n > 0) && size == last_size {
+                return std::fs::read_to_string(&path).unwrap();
             }
+            last_size = size;
             assert!(Instant::now() < deadline, "{name} was never downloaded");
             tokio::time::sleep(Duration::from_millis(100)).await;
         }

@@ -2,10 +2,10 @@
 
 use crate::db::{self, Page, Store};
 use crate::error::{ApiError, ErrorType};
-use crate::server::AppState;
+use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -86,6 +86,13 @@ pub fn paging(query: &HashMap<String, String>) -> ApiResult<(u64, u64)> {
     };
     let skip = number("skip", 0)?;
     let limit = number("limit", MAX_PAGE)?;
+    // SQLite counts in i64: a larger skip would wrap around to the first page.
+    if i64::try_from(skip).is_err() {
+        return Err(ApiError::invalid_value(format!(
+            "skip must be at most {}",
+            i64::MAX
+        )));
+    }
     if limit > MAX_PAGE {
         return Err(ApiError::invalid_value(format!(
             "limit must be at most {MAX_PAGE}"
@@ -103,10 +110,7 @@ fn query_or_error(
 }
 
 fn store(state: &AppState) -> MutexGuard<'_, Store> {
-    state
-        .store
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
+    state.store()
 }
 
 async fn list_users(
@@ -225,11 +229,10 @@ struct IssuedToken {
 
 async fn authentication_token(
     State(state): Shared,
-    headers: HeaderMap,
     Path((_, user)): Path<(String, String)>,
 ) -> ApiResult<Response> {
-    let origin = state.public_origin(&headers);
-    let issued = store(&state).transaction(|tx| issue_token(&state, tx, &user, &origin))?;
+    let origin = &state.public_origin;
+    let issued = store(&state).transaction(|tx| issue_token(&state, tx, &user, origin))?;
     Ok(Json(issued).into_response())
 }
 
@@ -364,9 +367,9 @@ pub fn parse_batch(body: &[u8]) -> ApiResult<(Vec<Operation>, bool)> {
     Ok((parsed, stop_on_error))
 }
 
-async fn batch(State(state): Shared, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
+async fn batch(State(state): Shared, body: Bytes) -> ApiResult<Response> {
     let (operations, stop_on_error) = parse_batch(&body)?;
-    let origin = state.public_origin(&headers);
+    let origin = &state.public_origin;
     let now = crate::clock::format(state.clock.now());
     let results = store(&state).transaction(|tx| {
         let mut failed = false;
@@ -380,7 +383,7 @@ async fn batch(State(state): Shared, headers: HeaderMap, body: Bytes) -> ApiResu
                         "Not executed: an earlier operation failed",
                     ))
                 } else {
-                    run_operation(&state, tx, op, &now, &origin)
+                    run_operation(&state, tx, op, &now, origin)
                 };
                 match outcome {
                     Ok(extra) => {

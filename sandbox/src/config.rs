@@ -55,6 +55,12 @@ pub struct Config {
     /// Seconds an enrollment token stays valid.
     #[arg(long, default_value_t = 300)]
     pub token_ttl: i64,
+
+    /// The origin (`http://host:port`) that URLs the sandbox hands out are built from, such as
+    /// enrollment links in QR codes; default: the address it listens on. Set it to an address
+    /// phones can reach when they scan codes. The request's Host header is never used.
+    #[arg(long)]
+    pub public_origin: Option<String>,
 }
 
 impl Config {
@@ -68,8 +74,78 @@ impl Config {
         Config::try_parse_from(program.chain(args.into_iter().map(Into::into)))
     }
 
+    /// The origin URLs are built from, for a sandbox listening on `addr`: the one configured
+    /// (checked to be a bare `http(s)://host[:port]`), or `http://addr` (loopback when it
+    /// listens on every interface).
+    pub fn public_origin(&self, addr: SocketAddr) -> Result<String, String> {
+        let Some(origin) = &self.public_origin else {
+            let host = match addr.ip() {
+                ip if ip.is_unspecified() && ip.is_ipv4() => "127.0.0.1".to_string(),
+                ip if ip.is_unspecified() => "[::1]".to_string(),
+                std::net::IpAddr::V6(ip) => format!("[{ip}]"),
+                ip => ip.to_string(),
+            };
+            return Ok(format!("http://{host}:{}", addr.port()));
+        };
+        let origin = origin.trim().trim_end_matches('/');
+        let rest = origin
+            .strip_prefix("https://")
+            .or_else(|| origin.strip_prefix("http://"));
+        match rest {
+            Some(host)
+                if !host.is_empty()
+                    && host
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "-.:[]".contains(c)) =>
+            {
+                Ok(origin.to_string())
+            }
+            _ => Err(format!(
+                "--public-origin must look like http://host:port, not {origin:?}"
+            )),
+        }
+    }
+
     /// Where the database lives, or None for an in-memory one.
     pub fn db_path(&self) -> Option<PathBuf> {
         (self.db != ":memory:").then(|| PathBuf::from(&self.db))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_public_origin_is_configured_or_the_listen_address_never_anything_else() {
+        let addr: SocketAddr = "127.0.0.1:8080".parse().unwrap();
+        let config = |more: &[&str]| Config::from_args(more.iter().copied()).unwrap();
+        assert_eq!(
+            config(&[]).public_origin(addr).unwrap(),
+            "http://127.0.0.1:8080"
+        );
+        let any: SocketAddr = "0.0.0.0:9000".parse().unwrap();
+        assert_eq!(
+            config(&[]).public_origin(any).unwrap(),
+            "http://127.0.0.1:9000"
+        );
+        let set = config(&["--public-origin", "https://roster.example.com:8443/"]);
+        assert_eq!(
+            set.public_origin(addr).unwrap(),
+            "https://roster.example.com:8443"
+        );
+        for bad in [
+            "roster.example.com",
+            "http://",
+            "http://x/path",
+            "javascript:alert(1)",
+        ] {
+            assert!(
+                config(&["--public-origin", bad])
+                    .public_origin(addr)
+                    .is_err(),
+                "{bad}"
+            );
+        }
     }
 }

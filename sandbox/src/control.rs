@@ -3,7 +3,7 @@
 
 use crate::db::{self, EnrollingDevice};
 use crate::error::{ApiError, ErrorType};
-use crate::server::{AppState, FaultKind};
+use crate::state::{AppState, FaultKind};
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -14,11 +14,31 @@ use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::Arc;
 
+/// The most requests one injected fault may cover.
+pub const MAX_FAULT_COUNT: u64 = 1_000_000;
+
 pub fn routes() -> Router<Arc<AppState>> {
     Router::new()
         .route("/enroll", post(enroll).get(enroll_page))
         .route("/faults", post(faults))
         .route("/clock", post(clock))
+        .fallback(crate::api::route_error)
+}
+
+/// Refuses a body that is not declared JSON: a page on another site can only send text/plain
+/// or form bodies without asking first (CORS), so it cannot reach a JSON-only route.
+fn require_json(headers: &HeaderMap) -> Result<(), ApiError> {
+    let declared = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.trim_start().starts_with("application/json"));
+    if declared {
+        Ok(())
+    } else {
+        Err(ApiError::invalid_request(
+            "The request body must be JSON (Content-Type: application/json)",
+        ))
+    }
 }
 
 fn text_field(
@@ -35,7 +55,19 @@ fn text_field(
 }
 
 /// `POST /sandbox/enroll {"token","label","platform"}`: plays a device scanning the QR code.
-async fn enroll(State(state): State<Arc<AppState>>, body: Bytes) -> Result<Response, ApiError> {
+/// JSON only, and rate limited like the API.
+async fn enroll(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    if !state.enroll_bucket.try_take() {
+        return Err(ApiError::new(
+            ErrorType::TooManyRequests,
+            "Rate limit exceeded: wait at least one second before retrying",
+        ));
+    }
+    require_json(&headers)?;
     let fields = crate::api::json_object(&body)?;
     let token = text_field(&fields, "token")?
         .ok_or_else(|| ApiError::invalid_request("token is required"))?;
@@ -49,8 +81,9 @@ async fn enroll(State(state): State<Arc<AppState>>, body: Bytes) -> Result<Respo
             .to_uppercase(),
     };
     let now = state.clock.now();
-    let mut store = state.store.lock().unwrap_or_else(|p| p.into_inner());
-    let (user_id, session) = store.transaction(|tx| db::enroll(tx, &token, &device, now))?;
+    let (user_id, session) = state
+        .store()
+        .transaction(|tx| db::enroll(tx, &token, &device, now))?;
     Ok((
         StatusCode::CREATED,
         Json(json!({ "user_id": user_id, "session": session })),
@@ -85,8 +118,11 @@ document.getElementById('go').onclick = async (e) => {{
     ))
 }
 
-/// `POST /sandbox/faults {"type","count"}`: the next `count` API requests fail with `type`
-/// (an error type of the API, or MALFORMED for a body that is not JSON). Needs API credentials.
+/// `POST /sandbox/faults {"type","count"}`: the next `count` API requests (1 to a million; 1
+/// when absent) fail with `type`: an error type of the API, MALFORMED (a body that is not
+/// JSON), LOST_ANSWER (it runs, then the answer is cut off), DROPPED (cut off without
+/// running), HUGE_TOTAL or ENDLESS_PAGES (listings that lie about their size). Needs API
+/// credentials.
 async fn faults(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -95,14 +131,21 @@ async fn faults(
     require_credentials(&state, &headers)?;
     let fields = crate::api::json_object(&body)?;
     let kind = match fields.get("type").and_then(Value::as_str) {
-        Some("MALFORMED") => FaultKind::Malformed,
-        Some(code) => FaultKind::Error(
-            ErrorType::from_code(code)
-                .ok_or_else(|| ApiError::invalid_value(format!("unknown type {code}")))?,
-        ),
+        Some(code) => FaultKind::parse(code)
+            .ok_or_else(|| ApiError::invalid_value(format!("unknown type {code}")))?,
         None => return Err(ApiError::invalid_request("type is required")),
     };
-    let count = fields.get("count").and_then(Value::as_u64).unwrap_or(1);
+    let count = match fields.get("count") {
+        None | Some(Value::Null) => 1,
+        Some(count) => count
+            .as_u64()
+            .filter(|n| (1..=MAX_FAULT_COUNT).contains(n))
+            .ok_or_else(|| {
+                ApiError::invalid_value(format!(
+                    "count must be a whole number from 1 to {MAX_FAULT_COUNT}"
+                ))
+            })?,
+    };
     state.inject_fault(kind, u32::try_from(count).unwrap_or(u32::MAX));
     Ok(StatusCode::NO_CONTENT)
 }
@@ -119,7 +162,10 @@ async fn clock(
         .get("advance_seconds")
         .and_then(Value::as_i64)
         .ok_or_else(|| ApiError::invalid_request("advance_seconds (an integer) is required"))?;
-    state.clock.advance(seconds);
+    state
+        .clock
+        .advance(seconds)
+        .map_err(ApiError::invalid_value)?;
     Ok(Json(json!({ "now": crate::clock::format(state.clock.now()) })).into_response())
 }
 

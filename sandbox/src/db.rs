@@ -286,6 +286,15 @@ impl Store {
             .ok_or_else(|| ApiError::new(ErrorType::ObjectNotFound, format!("No user object {id}")))
     }
 
+    /// Gives a user another display name (tests use it for names that are hard to show).
+    pub fn set_display_name(&self, user_id: &str, name: &str) -> rusqlite::Result<bool> {
+        let changed = self.conn.execute(
+            "UPDATE users SET display = ?2 WHERE id = ?1",
+            params![user_id, name],
+        )?;
+        Ok(changed == 1)
+    }
+
     /// The tokens issued to `user_id` that are still pending, oldest first.
     pub fn pending_tokens(&self, user_id: &str) -> rusqlite::Result<Vec<String>> {
         let mut stmt = self.conn.prepare(

@@ -12,6 +12,7 @@ pub mod demo;
 pub mod error;
 pub mod ratelimit;
 pub mod server;
+pub mod state;
 
 pub use config::Config;
 pub use server::{start, RunningSandbox};

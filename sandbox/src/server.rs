@@ -1,140 +1,27 @@
-//! Assembles the sandbox: shared state, the gate in front of the API (deployment, rate limit,
-//! authentication, injected faults), CORS, the sandbox-only routes and the built app.
+//! Assembles the sandbox: the gate in front of the API (deployment, rate limit, authentication,
+//! injected faults), errors always in the API's JSON shape, CORS, the sandbox-only routes and
+//! the built app.
 
-use crate::clock::Clock;
-use crate::config::Config;
 use crate::db::Store;
-use crate::demo::{self, Rng};
+use crate::demo;
 use crate::error::{ApiError, ErrorType};
-use crate::ratelimit::TokenBucket;
+use crate::state::{AppState, FaultKind};
 use crate::{api, control};
+use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method};
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use base64::Engine;
+use serde_json::Value;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use tokio::sync::oneshot;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
-/// A fault the next API requests answer with instead of their normal response.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FaultKind {
-    /// The documented error body for this type, with its status.
-    Error(ErrorType),
-    /// A 200 whose body is not JSON, as a broken proxy might send.
-    Malformed,
-}
-
-/// Everything the handlers share.
-pub struct AppState {
-    pub config: Config,
-    pub store: Mutex<Store>,
-    pub clock: Clock,
-    pub bucket: TokenBucket,
-    faults: Mutex<Option<(FaultKind, u32)>>,
-    token_rng: Mutex<Rng>,
-    api_requests: AtomicU64,
-}
-
-impl AppState {
-    fn new(config: Config, store: Store) -> Self {
-        let seed = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos() as u64)
-            .unwrap_or(7);
-        AppState {
-            bucket: TokenBucket::new(config.rate, config.burst),
-            config,
-            store: Mutex::new(store),
-            clock: Clock::default(),
-            faults: Mutex::new(None),
-            token_rng: Mutex::new(Rng::new(seed)),
-            api_requests: AtomicU64::new(0),
-        }
-    }
-
-    /// True if the request carries the Named Token or the Basic credentials of this deployment.
-    pub fn authorized(&self, headers: &HeaderMap) -> bool {
-        let Some(value) = headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-        else {
-            return false;
-        };
-        let Some((scheme, credentials)) = value.trim().split_once(' ') else {
-            return false;
-        };
-        let credentials = credentials.trim();
-        if scheme.eq_ignore_ascii_case("bearer") {
-            credentials
-                .strip_prefix("O:")
-                .is_some_and(|token| same_secret(token, &self.config.api_token))
-        } else if scheme.eq_ignore_ascii_case("basic") {
-            let decoded = base64::engine::general_purpose::STANDARD.decode(credentials);
-            let text = decoded.ok().and_then(|bytes| String::from_utf8(bytes).ok());
-            text.as_deref()
-                .and_then(|t| t.split_once(':'))
-                .is_some_and(|(user, password)| {
-                    user == self.config.deployment_id
-                        && same_secret(password, &self.config.api_password)
-                })
-        } else {
-            false
-        }
-    }
-
-    /// `http://host:port` as the browser reached us, for URLs we hand out.
-    pub fn public_origin(&self, headers: &HeaderMap) -> String {
-        let host = headers
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .filter(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_graphic()))
-            .map(str::to_string)
-            .unwrap_or_else(|| self.config.addr.to_string());
-        format!("http://{host}")
-    }
-
-    /// An 8-digit enrollment token like the documented sample.
-    pub fn new_enrollment_token(&self) -> String {
-        let mut rng = self.token_rng.lock().unwrap_or_else(|p| p.into_inner());
-        format!("{:08}", rng.below(100_000_000))
-    }
-
-    /// A fresh random id for sessions and devices created at run time.
-    pub fn new_uuid(&self) -> (String, String) {
-        let mut rng = self.token_rng.lock().unwrap_or_else(|p| p.into_inner());
-        (rng.uuid(), rng.device_id())
-    }
-
-    /// How many authenticated API requests have arrived (tests and benchmarks count with it).
-    pub fn api_requests(&self) -> u64 {
-        self.api_requests.load(Ordering::Relaxed)
-    }
-
-    /// Makes the next `count` API requests fail with `kind`.
-    pub fn inject_fault(&self, kind: FaultKind, count: u32) {
-        *self.faults.lock().unwrap_or_else(|p| p.into_inner()) =
-            (count > 0).then_some((kind, count));
-    }
-
-    fn take_fault(&self) -> Option<FaultKind> {
-        let mut faults = self.faults.lock().unwrap_or_else(|p| p.into_inner());
-        let (kind, left) = (*faults)?;
-        *faults = (left > 1).then_some((kind, left - 1));
-        Some(kind)
-    }
-}
-
-/// Compares secrets without stopping at the first difference.
-fn same_secret(given: &str, expected: &str) -> bool {
-    let (a, b) = (given.as_bytes(), expected.as_bytes());
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
+/// The most a listing's body may be when a fault rewrites it.
+const REWRITE_LIMIT: usize = 64 * 1024 * 1024;
 
 /// In front of every API route: the deployment must exist, then the rate limit, then the
 /// credentials, then any injected fault.
@@ -165,8 +52,9 @@ async fn api_gate(State(state): State<Arc<AppState>>, request: Request, next: Ne
         )
         .into_response();
     }
-    state.api_requests.fetch_add(1, Ordering::Relaxed);
+    state.count_request();
     match state.take_fault() {
+        None => next.run(request).await,
         Some(FaultKind::Error(kind)) => {
             ApiError::new(kind, "Injected by the sandbox for testing").into_response()
         }
@@ -175,8 +63,135 @@ async fn api_gate(State(state): State<Arc<AppState>>, request: Request, next: Ne
             "{\"objects\": [truncated",
         )
             .into_response(),
-        None => next.run(request).await,
+        Some(FaultKind::Dropped) => cut_off(StatusCode::OK),
+        Some(FaultKind::LostAnswer) => cut_off(next.run(request).await.status()),
+        Some(FaultKind::HugeTotal) => {
+            rewrite_listing(next.run(request).await, FaultKind::HugeTotal).await
+        }
+        Some(FaultKind::EndlessPages) => {
+            let first_page = without_skip(request);
+            rewrite_listing(next.run(first_page).await, FaultKind::EndlessPages).await
+        }
     }
+}
+
+/// An answer whose body breaks off mid-way: the status and a first part are sent, then the
+/// connection closes before the rest. (Closed before anything was sent, a browser would resend
+/// the request by itself on a fresh connection, and the client would see it succeed.)
+fn cut_off(status: StatusCode) -> Response {
+    let parts = futures_util::stream::unfold(0, |step| async move {
+        match step {
+            0 => Some((Ok(Bytes::from_static(b"{\"operations\": [{\"success\"")), 1)),
+            1 => {
+                // Long enough for the status and the first part to reach the client.
+                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                Some((Err(std::io::Error::other("cut off by the sandbox")), 2))
+            }
+            _ => None,
+        }
+    });
+    let mut response = Body::from_stream(parts).into_response();
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+/// The same request asking for the first page: a backend that ignores `skip`.
+fn without_skip(mut request: Request) -> Request {
+    let uri = request.uri();
+    let query: Vec<&str> = uri
+        .query()
+        .unwrap_or_default()
+        .split('&')
+        .filter(|pair| !pair.starts_with("skip="))
+        .collect();
+    let path_and_query = format!("{}?{}", uri.path(), query.join("&"));
+    if let Ok(rewritten) = path_and_query.parse() {
+        *request.uri_mut() = rewritten;
+    }
+    request
+}
+
+/// A listing's answer as a hostile backend would send it; other answers are left alone.
+async fn rewrite_listing(response: Response, kind: FaultKind) -> Response {
+    let (parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, REWRITE_LIMIT).await else {
+        return ApiError::new(ErrorType::InternalServerError, "The answer was too large")
+            .into_response();
+    };
+    let rewritten = match serde_json::from_slice::<Value>(&bytes) {
+        Ok(Value::Object(mut listing)) if listing.contains_key("objects") => {
+            listing.insert("more".into(), Value::Bool(true));
+            match kind {
+                FaultKind::HugeTotal => {
+                    listing.insert("total".into(), 1_000_000_000_000u64.into());
+                }
+                _ => {
+                    listing.remove("total");
+                }
+            }
+            Value::Object(listing).to_string().into()
+        }
+        _ => bytes,
+    };
+    let mut response = Response::from_parts(parts, Body::from(rewritten));
+    response.headers_mut().remove(header::CONTENT_LENGTH);
+    response
+}
+
+/// Whether `path` belongs to the API or to the sandbox's own routes.
+fn is_api_path(path: &str) -> bool {
+    ["/api", "/sandbox"]
+        .iter()
+        .any(|prefix| path == *prefix || path.starts_with(&format!("{prefix}/")))
+}
+
+/// Every error of the API and of the sandbox's own routes in the API's JSON shape, and no
+/// caching of anything they answer: a framework's plain-text rejection (a body over the limit,
+/// a path that is not UTF-8, a method not allowed, a path no route matched) becomes the
+/// documented error body. Other paths (the console) pass as they are.
+async fn api_answers(request: Request, next: Next) -> Response {
+    if !is_api_path(request.uri().path()) {
+        return next.run(request).await;
+    }
+    let mut response = next.run(request).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|t| t.to_str().ok())
+        .is_some_and(|t| t.starts_with("application/json"));
+    if (status.is_client_error() || status.is_server_error()) && !is_json {
+        let (kind, detail) = match status {
+            StatusCode::PAYLOAD_TOO_LARGE => (
+                ErrorType::InvalidApiRequest,
+                "The request body is too large (at most 2 MB)",
+            ),
+            StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED => {
+                (ErrorType::RouteError, "No such API route")
+            }
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+                ErrorType::InvalidApiRequest,
+                "The request body must be JSON (Content-Type: application/json)",
+            ),
+            s if s.is_server_error() => (
+                ErrorType::InternalServerError,
+                "The server could not complete the request",
+            ),
+            _ => (
+                ErrorType::InvalidApiRequest,
+                "The request's path, query or body is malformed",
+            ),
+        };
+        response = (status, Json(ApiError::new(kind, detail).body())).into_response();
+    }
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 fn cors(origins: &[String]) -> CorsLayer {
@@ -191,13 +206,11 @@ fn cors(origins: &[String]) -> CorsLayer {
         .max_age(std::time::Duration::from_secs(600))
 }
 
-/// The optional `config.json` the app reads: the sandbox presets itself (no secrets).
-async fn app_config(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
-    let base_url = format!(
-        "{}/api/v4/{}",
-        state.public_origin(&headers),
-        state.config.deployment_id
-    );
+/// The optional `config.json` the app reads: the sandbox presets itself (no secrets). The base
+/// URL is relative, so the console resolves it against wherever it was loaded from: the
+/// request's `Host` is never trusted.
+async fn app_config(State(state): State<Arc<AppState>>) -> Response {
+    let base_url = format!("api/v4/{}", state.config.deployment_id);
     Json(serde_json::json!({
         "backends": [{ "name": "Roster sandbox", "kind": "journeyapps", "base_url": base_url }]
     }))
@@ -206,7 +219,7 @@ async fn app_config(State(state): State<Arc<AppState>>, headers: HeaderMap) -> R
 
 async fn no_app() -> Response {
     (
-        axum::http::StatusCode::NOT_FOUND,
+        StatusCode::NOT_FOUND,
         "Roster sandbox: the app is not served here. Build it (trunk build --release) and start \
          the sandbox with --dist dist.",
     )
@@ -226,7 +239,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         Some(dist) => app.fallback_service(crate::assets::service(dist)),
         None => app.fallback(no_app),
     };
-    app.with_state(state)
+    app.layer(middleware::from_fn(api_answers))
+        .with_state(state)
 }
 
 /// A sandbox running in the background of this process (the binary and the tests use it).
@@ -259,7 +273,7 @@ impl RunningSandbox {
 
 /// Opens the database (seeding demo data into an empty one) and starts serving.
 pub async fn start(
-    config: Config,
+    config: crate::config::Config,
 ) -> Result<RunningSandbox, Box<dyn std::error::Error + Send + Sync>> {
     let mut store = Store::open(config.db_path().as_deref())?;
     if store.user_count()? == 0 && config.demo_users > 0 {
@@ -268,7 +282,8 @@ pub async fn start(
     }
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     let addr = listener.local_addr()?;
-    let state = Arc::new(AppState::new(config, store));
+    let public_origin = config.public_origin(addr)?;
+    let state = Arc::new(AppState::new(config, store, public_origin));
     let app = router(state.clone());
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {

@@ -987,7 +987,11 @@ async fn serves_the_app_its_routes_and_a_preset_config() {
         "console.log(1)"
     );
     let config: Value = page("/config.json").await.unwrap().json().await.unwrap();
-    assert_eq!(config["backends"][0]["base_url"], sb.base);
+    // Relative: the console resolves it against where config.json came from.
+    let relative = format!("api/v4/{DEPLOYMENT}");
+    assert_eq!(config["backends"][0]["base_url"], relative.as_str());
+    assert_eq!(format!("{}/{relative}", sb.server.url()), sb.base);
+    assert_eq!(config["backends"][0]["kind"], "journeyapps");
     let _ = std::fs::remove_dir_all(&dist);
 }
 
@@ -1053,4 +1057,211 @@ async fn serves_precompressed_copies_and_caches_hashed_files() {
         assert_eq!(response.text().await.unwrap(), "BR-INDEX");
     }
     let _ = std::fs::remove_dir_all(&dist);
+}
+
+#[tokio::test]
+async fn an_absurd_clock_move_is_refused_and_the_sandbox_lives_on() {
+    let sb = sandbox(&[]).await;
+    for seconds in [
+        json!(9_000_000_000_000i64),
+        json!(i64::MAX),
+        json!(i64::MIN),
+    ] {
+        let answer = sb
+            .control("clock", json!({ "advance_seconds": seconds }))
+            .await;
+        assert_error(&answer, 422, "INVALID_VALUE");
+    }
+    for odd in [json!("soon"), json!(1.5), json!(u64::MAX)] {
+        let answer = sb.control("clock", json!({ "advance_seconds": odd })).await;
+        assert_error(&answer, 400, "INVALID_API_REQUEST");
+    }
+    // Still serving, with its clock where it was.
+    let moved = sb.control("clock", json!({ "advance_seconds": 60 })).await;
+    assert_eq!(moved.status, StatusCode::OK);
+    assert_eq!(sb.get("/users?limit=1").await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn every_error_is_json_in_the_documented_shape() {
+    let sb = sandbox(&[]).await;
+    // A body over the 2 MB limit.
+    let huge = "x".repeat(3 * 1024 * 1024);
+    let answer = send(
+        sb.client
+            .post(format!("{}/batch.json", sb.base))
+            .header("Authorization", format!("Bearer O:{TOKEN}"))
+            .header("Content-Type", "application/json")
+            .body(huge),
+    )
+    .await;
+    assert_error(&answer, 413, "INVALID_API_REQUEST");
+    assert_eq!(answer.headers["content-type"], "application/json");
+    // A path that is not UTF-8 once decoded.
+    assert_error(&sb.get("/users/%FF").await, 400, "INVALID_API_REQUEST");
+    assert_error(
+        &sb.get("/users/%FF/sessions/%FE").await,
+        400,
+        "INVALID_API_REQUEST",
+    );
+    // Unknown routes and methods, in the API and among the sandbox's own routes.
+    assert_error(&sb.get("/nope").await, 404, "ROUTE_ERROR");
+    assert_error(
+        &sb.call(Method::DELETE, "/users", None).await,
+        404,
+        "ROUTE_ERROR",
+    );
+    assert_error(&sb.control("nope", json!({})).await, 404, "ROUTE_ERROR");
+    // Answers are never cached, errors included.
+    for answer in [sb.get("/users?limit=1").await, sb.get("/nope").await] {
+        assert_eq!(answer.headers["cache-control"], "no-store");
+    }
+}
+
+#[tokio::test]
+async fn numbers_out_of_range_are_refused_not_wrapped() {
+    let sb = sandbox(&[]).await;
+    for skip in ["18446744073709551615", "9223372036854775808"] {
+        let answer = sb.get(&format!("/users?limit=1&skip={skip}")).await;
+        assert_error(&answer, 422, "INVALID_VALUE");
+    }
+    let last = sb.get("/users?limit=1&skip=9223372036854775807").await;
+    assert_eq!(last.status, StatusCode::OK);
+    assert_eq!(
+        last.body["count"], 0,
+        "far past the end is empty, not the first page"
+    );
+    for count in [
+        json!(-1),
+        json!(0),
+        json!(2_000_000),
+        json!(1.5),
+        json!("3"),
+    ] {
+        let answer = sb
+            .control("faults", json!({ "type": "MALFORMED", "count": count }))
+            .await;
+        assert_error(&answer, 422, "INVALID_VALUE");
+    }
+    assert_eq!(
+        sb.get("/users?limit=1").await.status,
+        StatusCode::OK,
+        "no fault was set"
+    );
+}
+
+#[tokio::test]
+async fn urls_handed_out_come_from_the_public_origin_never_from_host() {
+    let sb = sandbox(&["--public-origin", "https://roster.example.com"]).await;
+    // An unlocked user, so a token can be issued.
+    let user = sb.mixed_user().await;
+    let id = user["id"].as_str().unwrap();
+    let issued = send(
+        sb.client
+            .post(format!("{}/users/{id}/authentication-token", sb.base))
+            .header("Authorization", format!("Bearer O:{TOKEN}"))
+            .header("Host", "evil.example"),
+    )
+    .await;
+    assert_eq!(issued.status, StatusCode::OK, "{}", issued.body);
+    let url = issued.body["url"].as_str().unwrap();
+    assert!(
+        url.starts_with("https://roster.example.com/sandbox/enroll?"),
+        "{url}"
+    );
+    assert!(!url.contains("evil"), "{url}");
+
+    let config = send(
+        sb.client
+            .get(format!("{}/config.json", sb.server.url()))
+            .header("Host", "evil.example"),
+    )
+    .await;
+    assert!(!config.body.to_string().contains("evil"), "{}", config.body);
+}
+
+#[tokio::test]
+async fn enroll_takes_only_json_and_is_rate_limited() {
+    let sb = sandbox(&["--rate", "1", "--burst", "2"]).await;
+    let plain = send(
+        sb.client
+            .post(format!("{}/sandbox/enroll", sb.server.url()))
+            .header("Content-Type", "text/plain")
+            .body(r#"{"token": "12345678"}"#),
+    )
+    .await;
+    assert_error(&plain, 400, "INVALID_API_REQUEST");
+    let mut statuses = Vec::new();
+    for _ in 0..3 {
+        let answer = send(
+            sb.client
+                .post(format!("{}/sandbox/enroll", sb.server.url()))
+                .json(&json!({ "token": "00000000" })),
+        )
+        .await;
+        statuses.push(answer.status.as_u16());
+    }
+    assert_eq!(
+        statuses,
+        [404, 429, 429],
+        "the burst of 2 was spent by the text/plain one"
+    );
+}
+
+#[tokio::test]
+async fn faults_cut_answers_off_and_make_listings_lie() {
+    let sb = sandbox(&[]).await;
+    let user = sb.mixed_user().await;
+    let id = user["id"].as_str().unwrap().to_string();
+    let lock = json!({"operations": [{"method": "users/lock", "user_id": id, "wipe": false}]});
+
+    // LOST_ANSWER: the lock runs, but the answer breaks off.
+    sb.control("faults", json!({"type": "LOST_ANSWER"})).await;
+    let cut = sb
+        .client
+        .post(format!("{}/batch.json", sb.base))
+        .header("Authorization", format!("Bearer O:{TOKEN}"))
+        .json(&lock)
+        .send()
+        .await;
+    let body = match cut {
+        Ok(response) => response.text().await,
+        Err(err) => Err(err),
+    };
+    assert!(body.is_err(), "the answer must not arrive whole: {body:?}");
+    assert_eq!(sb.user(&id).await["locked"], true, "it ran");
+
+    // DROPPED: cut off without running.
+    sb.post(&format!("/users/{id}/unlock"), json!({})).await;
+    sb.control("faults", json!({"type": "DROPPED"})).await;
+    let cut = sb
+        .client
+        .post(format!("{}/batch.json", sb.base))
+        .header("Authorization", format!("Bearer O:{TOKEN}"))
+        .json(&lock)
+        .send()
+        .await;
+    assert!(cut.is_err() || cut.unwrap().text().await.is_err());
+    assert_eq!(sb.user(&id).await["locked"], false, "it did not run");
+
+    sb.control("faults", json!({"type": "HUGE_TOTAL", "count": 2}))
+        .await;
+    let page = sb.get("/users?limit=10&skip=100000").await;
+    assert_eq!(
+        (page.body["total"].as_u64(), page.body["more"].as_bool()),
+        (Some(1_000_000_000_000), Some(true))
+    );
+    assert_eq!(page.body["objects"].as_array().unwrap().len(), 0);
+    let one = sb.user(&id).await;
+    assert!(one.get("total").is_none(), "only listings lie");
+
+    sb.control("faults", json!({"type": "ENDLESS_PAGES"})).await;
+    let page = sb.get("/users?limit=10&skip=100000").await;
+    assert!(page.body.get("total").is_none());
+    assert_eq!(page.body["more"], true);
+    let first = sb.get("/users?limit=10").await;
+    assert_eq!(
+        page.body["objects"], first.body["objects"],
+        "the first page again"
+    );
 }

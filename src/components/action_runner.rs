@@ -15,6 +15,8 @@ use roster_core::model::action::Action;
 pub enum Outcome {
     Done(String),
     Failed(String),
+    /// The answer was lost: it may or may not have run.
+    Unknown(String),
 }
 
 /// Runs actions one at a time. `busy` is set before anything is sent, so buttons bound to it
@@ -66,11 +68,18 @@ impl ActionRunner {
             let _ = waiting.try_set(None);
             let outcome = match result {
                 Ok(()) => Outcome::Done(action.done_message(&who)),
+                Err(err) if err.may_have_run() => Outcome::Unknown(format!(
+                    "{} on {who}: {} The page now shows what the server has; check it before \
+                     trying again.",
+                    action.name(),
+                    err.lost_answer()
+                )),
                 Err(err) => Outcome::Failed(err.message()),
             };
             let logged = match &outcome {
                 Outcome::Done(_) => "Done".to_string(),
                 Outcome::Failed(message) => format!("Failed: {message}"),
+                Outcome::Unknown(message) => format!("Unknown: {message}"),
             };
             self.log.record(action.name(), &[who], logged);
             let _ = self.outcome.try_set(Some(outcome));
@@ -98,6 +107,9 @@ pub fn OutcomeNotice(runner: ActionRunner) -> impl IntoView {
                     view! { <p class="notice ok" role="status">{message}</p> }.into_any()
                 }
                 Outcome::Failed(message) => view! { <ErrorNotice message=message /> }.into_any(),
+                Outcome::Unknown(message) => {
+                    view! { <p class="notice unknown" role="status">{message}</p> }.into_any()
+                }
             })
         }}
     }

@@ -1,6 +1,7 @@
 //! A bulk action from confirmation to results: the confirmation names the count and the first
 //! targets (a wipe needs the count typed), then a progress bar with cancel, then each target's
-//! outcome, "retry the failed ones" and a CSV of the results.
+//! outcome, "retry the failed ones" and a CSV of the results. Targets whose answer was lost
+//! are read back before the results are shown, so a retry sends only what did not happen.
 
 use super::{ErrorNotice, Modal};
 use crate::activity::use_activity;
@@ -8,7 +9,7 @@ use crate::browser;
 use crate::client::use_requests;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use roster_core::backend::run::{run_bulk, BulkEnd, BulkEvent};
+use roster_core::backend::run::{run_bulk, settle_unknowns, BulkEnd, BulkEvent};
 use roster_core::bulk::{BulkRun, Progress, TargetOutcome};
 use roster_core::model::action::{ActionKind, Scope};
 
@@ -22,7 +23,10 @@ const RESULT_ROWS: usize = 200;
 enum Stage {
     Confirm,
     Running,
-    Ended(BulkRun, BulkEnd),
+    /// Reading back the targets whose answer was lost.
+    Settling,
+    /// The run, how it ended, and whether answers were lost.
+    Ended(BulkRun, BulkEnd, bool),
 }
 
 /// Confirms and runs `run`. `on_close` says whether anything changed on the server, so the
@@ -75,11 +79,25 @@ pub fn BulkDialog(run: BulkRun, #[prop(into)] on_close: Callback<bool>) -> impl 
                     Ok((run, end))
                 })
                 .await;
-            let Ok((run, end)) = ran else {
+            let Ok((mut run, end)) = ran else {
                 return;
             };
             if let BulkEnd::Stopped(err) = &end {
                 requests.client().refused(err);
+            }
+            let lost = !run.unknown().is_empty();
+            if lost && stage.try_set(Stage::Settling).is_none() {
+                let (settled, refused) = requests
+                    .read(move |backend, transport| async move {
+                        let settled = settle_unknowns(&backend, &transport, &mut run).await;
+                        Ok((run, settled.err()))
+                    })
+                    .await
+                    .unwrap_or_default();
+                if let Some(err) = refused {
+                    requests.client().refused(&err);
+                }
+                run = settled;
             }
             let _ = changed.try_update_value(|c| *c |= run.changed_anything());
             let labels: Vec<String> = run.targets.iter().map(|t| t.label.clone()).collect();
@@ -91,13 +109,13 @@ pub fn BulkDialog(run: BulkRun, #[prop(into)] on_close: Callback<bool>) -> impl 
             log.record(&format!("{name} (bulk)"), &labels, outcome);
             let _ = waiting.try_set(None);
             // The page may be gone (a refused run disconnects): then there is nothing to tell.
-            let _ = stage.try_set(Stage::Ended(run, end));
+            let _ = stage.try_set(Stage::Ended(run, end, lost));
         });
     };
 
     // While a run goes on the dialog stays open (Escape included): Cancel stops it cleanly.
     let close = Callback::new(move |_| {
-        if stage.with_untracked(|s| *s != Stage::Running) {
+        if stage.with_untracked(|s| !matches!(s, Stage::Running | Stage::Settling)) {
             on_close.run(changed.get_value());
         }
     });
@@ -167,12 +185,21 @@ pub fn BulkDialog(run: BulkRun, #[prop(into)] on_close: Callback<bool>) -> impl 
             </div>
         }
         .into_any(),
-        Stage::Ended(run, end) => {
+        Stage::Settling => view! {
+            <ProgressBar progress=progress />
+            <p class="notice" role="status" id="bulk-settling">
+                "Some answers were lost on the way back: reading those targets back from the \
+                 server to see whether they were done…"
+            </p>
+        }
+        .into_any(),
+        Stage::Ended(run, end, lost) => {
             let failed = run.progress().failed;
             let retry = run.retry_failed();
             let csv = run.results_csv();
             view! {
                 <ProgressBar progress=Signal::stored(run.progress()) />
+                {lost.then(|| view! { <p class="notice" id="bulk-lost">{lost_answers_text(&run)}</p> })}
                 {match end {
                     BulkEnd::Finished => view! { <p class="notice ok" role="status" id="bulk-summary">{format!("Finished: {}.", run.summary())}</p> }.into_any(),
                     BulkEnd::Cancelled => view! { <p class="notice" role="status" id="bulk-summary">{format!("Cancelled: {}.", run.summary())}</p> }.into_any(),
@@ -252,6 +279,34 @@ pub fn BulkHost(
     }
 }
 
+/// What the dialog says once lost answers were read back.
+fn lost_answers_text(run: &BulkRun) -> String {
+    let settled = |done: bool| {
+        run.targets
+            .iter()
+            .filter(|t| t.settled.is_some() && (t.outcome == TargetOutcome::Done) == done)
+            .count()
+    };
+    let mut text = format!(
+        "Some answers were lost on the way back, so those targets were read back from the \
+         server: {} turned out done, {} not done.",
+        settled(true),
+        settled(false)
+    );
+    let unknown = run.progress().unknown;
+    if unknown > 0 {
+        text.push_str(&format!(
+            " {unknown} could not be read back: they are shown as unknown and are never retried \
+             on their own."
+        ));
+    }
+    text.push_str(
+        " The console never sends a request twice; if a connection dropped, your browser may \
+         have resent a request by itself.",
+    );
+    text
+}
+
 /// Done / failed / total as a bar and in words.
 #[component]
 fn ProgressBar(#[prop(into)] progress: Signal<Progress>) -> impl IntoView {
@@ -264,7 +319,13 @@ fn ProgressBar(#[prop(into)] progress: Signal<Progress>) -> impl IntoView {
         <p id="bulk-progress" role="status">
             {move || {
                 let p = progress.get();
-                format!("{} done, {} failed, {} in all", p.done, p.failed, p.total)
+                match p.unknown {
+                    0 => format!("{} done, {} failed, {} in all", p.done, p.failed, p.total),
+                    unknown => format!(
+                        "{} done, {} failed, {unknown} unknown, {} in all",
+                        p.done, p.failed, p.total
+                    ),
+                }
             }}
         </p>
     }
@@ -274,7 +335,11 @@ fn ProgressBar(#[prop(into)] progress: Signal<Progress>) -> impl IntoView {
 #[component]
 fn BulkResults(run: BulkRun) -> impl IntoView {
     let mut rows: Vec<_> = run.targets.iter().collect();
-    rows.sort_by_key(|t| !matches!(t.outcome, TargetOutcome::Failed(_)));
+    rows.sort_by_key(|t| match t.outcome {
+        TargetOutcome::Failed(_) => 0,
+        TargetOutcome::Unknown(_) => 1,
+        _ => 2,
+    });
     let hidden = rows.len().saturating_sub(RESULT_ROWS);
     view! {
         <div class="table-wrap bulk-results-wrap">
@@ -290,10 +355,12 @@ fn BulkResults(run: BulkRun) -> impl IntoView {
                         .into_iter()
                         .take(RESULT_ROWS)
                         .map(|t| {
-                            let (class, text) = match &t.outcome {
-                                TargetOutcome::Done => ("done", "Done".to_string()),
-                                TargetOutcome::Failed(message) => ("failed", format!("Failed: {message}")),
-                                TargetOutcome::Pending => ("pending", "Not sent".to_string()),
+                            let (class, text) = match (&t.outcome, t.settled) {
+                                (TargetOutcome::Done, None) => ("done", "Done".to_string()),
+                                (TargetOutcome::Done, Some(_)) => ("done", "Done (read back)".to_string()),
+                                (TargetOutcome::Failed(message), _) => ("failed", format!("Failed: {message}")),
+                                (TargetOutcome::Unknown(message), _) => ("unknown", format!("Unknown: {message}")),
+                                (TargetOutcome::Pending, _) => ("pending", "Not sent".to_string()),
                             };
                             view! {
                                 <tr class=class>

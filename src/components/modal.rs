@@ -37,6 +37,7 @@ pub fn Modal(
     fullscreen: Signal<bool>,
     children: Children,
 ) -> impl IntoView {
+    let whole_title = title.clone();
     let panel = NodeRef::<html::Div>::new();
     // The button that opened the dialog gets focus back when it closes.
     let opener = send_wrapper::SendWrapper::new(focused());
@@ -87,7 +88,7 @@ pub fn Modal(
                 node_ref=panel
                 on:keydown=keydown
             >
-                <h2 id="modal-title">{title}</h2>
+                <h2 id="modal-title" title=whole_title>{title}</h2>
                 {children()}
             </div>
         </div>

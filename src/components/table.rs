@@ -212,12 +212,27 @@ pub fn SortHeader<M: TableModel>(
     .into_any()
 }
 
+/// Text longer than this many characters may be cut off in its cell: its cell says it whole on
+/// hover.
+const CUT_OFF_AT: usize = 24;
+
+/// The whole of `text` for a hover title, when its cell may cut it off.
+fn whole(text: &str) -> Option<String> {
+    (text.chars().count() > CUT_OFF_AT).then(|| text.to_string())
+}
+
 /// One cell as the column decided it. Action cells are the page's to render.
 #[component]
 pub fn CellView(cell: Cell, now: DateTime<Utc>) -> impl IntoView {
     match cell {
-        Cell::Text(text) => view! { <td>{text}</td> }.into_any(),
-        Cell::Mono(text) => view! { <td class="mono">{text}</td> }.into_any(),
+        Cell::Text(text) => {
+            let title = whole(&text);
+            view! { <td title=title>{text}</td> }.into_any()
+        }
+        Cell::Mono(text) => {
+            let title = whole(&text);
+            view! { <td class="mono" title=title>{text}</td> }.into_any()
+        }
         Cell::Count(n) => view! { <td class="num">{n}</td> }.into_any(),
         Cell::Time(at) => view! {
             <td title=time::exact_local_and_utc(at)>{time::relative(at, now)}</td>
@@ -227,11 +242,14 @@ pub fn CellView(cell: Cell, now: DateTime<Utc>) -> impl IntoView {
             <td><span class=format!("badge {class}")>{label}</span></td>
         }
         .into_any(),
-        Cell::State(label) => view! { <td class="state">{label}</td> }.into_any(),
-        Cell::User { id, label } => view! {
-            <td><a href=Route::User(id).path()>{label}</a></td>
+        Cell::State(label) => {
+            let title = whole(&label);
+            view! { <td class="state" title=title>{label}</td> }.into_any()
         }
-        .into_any(),
+        Cell::User { id, label } => {
+            let title = whole(&label);
+            view! { <td title=title><a href=Route::User(id).path()>{label}</a></td> }.into_any()
+        }
         Cell::Actions => view! { <td></td> }.into_any(),
     }
 }

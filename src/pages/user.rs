@@ -168,7 +168,7 @@ pub fn UserDetails(
     });
     view! {
         <header class="user-header">
-            <h1>{who.clone()}</h1>
+            <h1 title=who.clone()>{who.clone()}</h1>
             <p class="mono">{user.id.to_string()}</p>
             <span class=format!("badge {}", status.css_class())>{status.label()}</span>
         </header>

@@ -82,6 +82,33 @@ impl ApiError {
         }
     }
 
+    /// What a target whose answer was lost says in the results: that it may have run, and the
+    /// cause in a few words.
+    pub fn lost_answer(&self) -> String {
+        let cause = match self {
+            ApiError::Network { detail } => detail.clone(),
+            ApiError::Unexpected { status, what, .. } => format!("HTTP {status}, {what}"),
+            ApiError::Backend { status, kind, .. } => {
+                format!("HTTP {status} {}", readable_kind(kind))
+            }
+            other => other.message(),
+        };
+        format!("No usable answer came back ({cause}), so it may have run.")
+    }
+
+    /// Whether a request that changes something may have run although it ended in this error:
+    /// its answer was lost, broken, or a server error came back. Such a target's outcome is
+    /// unknown until read back, and it is never sent again on its own.
+    pub fn may_have_run(&self) -> bool {
+        match self {
+            ApiError::Network { .. } => true,
+            ApiError::Unexpected { status, .. } | ApiError::Backend { status, .. } => {
+                (200..300).contains(status) || *status >= 500
+            }
+            _ => false,
+        }
+    }
+
     /// Whether the console should forget the credentials and show the connect screen.
     pub fn needs_reconnect(&self) -> bool {
         matches!(self, ApiError::Unauthorized { .. })
@@ -136,6 +163,41 @@ mod tests {
             "Object not found: No user u-9"
         );
         assert_eq!(operation_failure("NOT_EXECUTED", " "), "Not executed");
+    }
+
+    #[test]
+    fn lost_broken_and_server_errors_may_have_run() {
+        let unexpected = |status| ApiError::Unexpected {
+            status,
+            what: String::new(),
+            api: "",
+            url_hint: "",
+        };
+        let backend = |status| ApiError::Backend {
+            status,
+            kind: "X".into(),
+            detail: String::new(),
+        };
+        assert!(ApiError::Network {
+            detail: "reset".into()
+        }
+        .may_have_run());
+        assert!(
+            unexpected(200).may_have_run(),
+            "it ran; its answer is broken"
+        );
+        assert!(backend(500).may_have_run() && unexpected(502).may_have_run());
+        assert!(!backend(400).may_have_run() && !backend(422).may_have_run());
+        assert!(!unexpected(404).may_have_run(), "not this API: nothing ran");
+        for refused in [
+            ApiError::RateLimited,
+            ApiError::Unauthorized {
+                detail: String::new(),
+            },
+            ApiError::Cancelled,
+        ] {
+            assert!(!refused.may_have_run());
+        }
     }
 
     #[test]

@@ -163,7 +163,7 @@ impl Api for Fake {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::backend::run::{run_bulk, send_action, BulkEnd, SINGLES_IN_FLIGHT};
+    use crate::backend::run::{run_bulk, send_action, settle_unknowns, BulkEnd, SINGLES_IN_FLIGHT};
     use crate::backend::testing::{answer, ok, Scripted};
     use crate::backend::{Backend, TransportError};
     use crate::bulk::{BulkRun, TargetOutcome};
@@ -327,8 +327,87 @@ mod tests {
         assert_eq!(sent_to("s1"), 2, "refused, so it did not run: sent again");
         assert_eq!(sent_to("s2"), 1, "its answer was lost: it may have run");
         assert_eq!(outcome(&run, "s1"), &TargetOutcome::Done);
-        assert!(matches!(outcome(&run, "s2"), TargetOutcome::Failed(_)));
+        assert!(
+            matches!(outcome(&run, "s2"), TargetOutcome::Unknown(m) if m.contains("connection reset"))
+        );
         assert!(transport.slept.borrow()[0] >= 1000, "at least a second");
+        assert!(
+            run.retry_failed().targets.is_empty(),
+            "an unknown is never retried"
+        );
+    }
+
+    /// The people as `GET /people/{id}` answers after a run: person `i` signed out where
+    /// `signed_out(i)`, person 3 gone, person 4 not readable.
+    fn read_back(request: &HttpRequest, signed_out: fn(usize) -> bool) -> HttpResponse {
+        let id = request.url.rsplit('/').next().unwrap_or_default();
+        let i: usize = id.trim_start_matches('p').parse().unwrap();
+        match i {
+            3 => answer(404, "no such person"),
+            4 => answer(500, "database down"),
+            _ => {
+                let state = if signed_out(i) { "LOCKED" } else { "ENROLLED" };
+                ok(&serde_json::json!({"id": id, "name": format!("Person {i}"),
+                    "sessions": [{"id": format!("s{i}"), "state": state}]})
+                .to_string())
+            }
+        }
+    }
+
+    #[test]
+    fn lost_answers_are_settled_by_reading_the_targets_back() {
+        let mut run = sign_out_everyone(&loaded());
+        let lost = Scripted::new(|_, _| Err(TransportError::Failed("reset".into())));
+        block_on(run_bulk(&backend(), &lost, &mut run, &|_| {}, &|| false));
+        assert_eq!(run.progress().unknown, PEOPLE);
+
+        // Even-numbered people were signed out before the answers were lost.
+        let reads =
+            Scripted::new(|request: &HttpRequest, _| Ok(read_back(request, |i| i % 2 == 0)));
+        block_on(settle_unknowns(&backend(), &reads, &mut run)).unwrap();
+        assert!(
+            reads.sent.borrow().iter().all(|r| r.method == Method::Get),
+            "reads only"
+        );
+        let mut users_read = reads.urls();
+        users_read.sort();
+        users_read.dedup();
+        assert_eq!(
+            users_read.len(),
+            PEOPLE,
+            "one read per user (the 500 is retried)"
+        );
+        assert!(reads.most_in_flight.get() <= SINGLES_IN_FLIGHT);
+        assert_eq!(outcome(&run, "s2"), &TargetOutcome::Done);
+        assert_eq!(
+            outcome(&run, "s1"),
+            &TargetOutcome::Failed("Read back: not done".into())
+        );
+        assert!(
+            matches!(outcome(&run, "s3"), TargetOutcome::Failed(m) if m.contains("no longer exists"))
+        );
+        assert!(
+            matches!(outcome(&run, "s4"), TargetOutcome::Unknown(_)),
+            "unreadable stays unknown"
+        );
+        let retry = run.retry_failed();
+        let retried: Vec<String> = retry
+            .targets
+            .iter()
+            .map(|t| t.action.session().unwrap().to_string())
+            .collect();
+        assert_eq!(
+            retried,
+            ["s1", "s3", "s5", "s7", "s9"],
+            "only what did not run"
+        );
+
+        let refused = Scripted::new(|_, _| Ok(answer(401, "")));
+        let mut run = sign_out_everyone(&loaded());
+        block_on(run_bulk(&backend(), &lost, &mut run, &|_| {}, &|| false));
+        assert!(block_on(settle_unknowns(&backend(), &refused, &mut run))
+            .unwrap_err()
+            .needs_reconnect());
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod connection;
 mod error;
 pub mod http;
 pub mod journeyapps;
+pub mod paging;
 mod read;
 pub mod run;
 

@@ -5,7 +5,9 @@
 
 use super::{Api, ApiError, LoadEvent, Transport};
 use crate::bulk::{retry_delay_millis, BulkRun, Progress, CHUNK_SIZE};
-use crate::model::action::Action;
+use crate::model::action::{Action, Seen};
+use crate::model::UserId;
+use std::collections::BTreeMap;
 
 /// Single requests in flight at once, for backends without a server batch.
 pub const SINGLES_IN_FLIGHT: usize = 4;
@@ -130,6 +132,11 @@ async fn batch_round<B: Api, T: Transport>(
         Ok(results) => run.record(chunk, &results),
         Err(ApiError::RateLimited) => return Round::Refused,
         Err(err) if err.needs_reconnect() => return Round::Stop(err),
+        Err(err) if err.may_have_run() => {
+            for &i in chunk {
+                run.lose(i, &err.lost_answer());
+            }
+        }
         Err(err) => run.fail(chunk, &err.message()),
     }
     Round::Settled { refused: false }
@@ -161,6 +168,7 @@ async fn singles_round<B: Api, T: Transport>(
                 stop = Some(err);
                 continue;
             }
+            Err(err) if err.may_have_run() => run.lose(i, &err.lost_answer()),
             Err(err) => run.settle(i, Err(err.message())),
         }
         settled = true;
@@ -170,4 +178,47 @@ async fn singles_round<B: Api, T: Transport>(
         (None, true, false) => Round::Refused,
         (None, refused, _) => Round::Settled { refused },
     }
+}
+
+/// Reads back the users of the targets whose answer was lost, a few at a time, and settles each
+/// target from what its user now shows: done, not done (so it may be retried), or gone. A
+/// target whose user cannot be read stays unknown. Refused credentials end it with the error.
+pub async fn settle_unknowns<B: Api, T: Transport>(
+    backend: &B,
+    transport: &T,
+    run: &mut BulkRun,
+) -> Result<(), ApiError> {
+    let mut by_user: BTreeMap<UserId, Vec<usize>> = BTreeMap::new();
+    for at in run.unknown() {
+        by_user
+            .entry(run.targets[at].action.user().clone())
+            .or_default()
+            .push(at);
+    }
+    let users: Vec<(UserId, Vec<usize>)> = by_user.into_iter().collect();
+    for group in users.chunks(SINGLES_IN_FLIGHT) {
+        let reads = futures::future::join_all(
+            group
+                .iter()
+                .map(|(id, _)| backend.user(transport, id, &|_| {})),
+        )
+        .await;
+        for ((_, targets), read) in group.iter().zip(reads) {
+            let found = match read {
+                Ok(user) => Some(user),
+                Err(ApiError::NotFound { .. }) => None,
+                Err(err) if err.needs_reconnect() => return Err(err),
+                // Not readable now: the outcome stays unknown.
+                Err(_) => continue,
+            };
+            for &at in targets {
+                let seen = match &found {
+                    Some(user) => run.targets[at].action.seen_in(user),
+                    None => Seen::Gone,
+                };
+                run.settle_unknown(at, seen == Seen::Done, seen.how());
+            }
+        }
+    }
+    Ok(())
 }

@@ -156,7 +156,46 @@ impl ActionKind {
     }
 }
 
+/// What reading a target back says about an action whose answer was lost.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Seen {
+    /// Its effect is there: it ran (or something else did the same).
+    Done,
+    /// Its effect is not there: it did not run.
+    NotDone,
+    /// The session it was on no longer exists.
+    Gone,
+}
+
+impl Seen {
+    /// How it was settled, for the results.
+    pub fn how(self) -> &'static str {
+        match self {
+            Seen::Done => "Read back: done",
+            Seen::NotDone => "Read back: not done",
+            Seen::Gone => "Read back: it no longer exists",
+        }
+    }
+}
+
 impl Action {
+    /// Whether `user`, as read now, shows this action's effect: a locked user was locked, a
+    /// session that is signed out was re-authenticated, one waiting for its wipe was wiped.
+    pub fn seen_in(&self, user: &User) -> Seen {
+        let session = |id: &SessionId| user.session(id);
+        let seen = |done: bool| if done { Seen::Done } else { Seen::NotDone };
+        match self {
+            Action::Lock { .. } => seen(user.locked),
+            Action::Unlock { .. } => seen(!user.locked),
+            Action::WipeSession { session: id, .. } => {
+                session(id).map_or(Seen::Gone, |s| seen(s.state == super::SessionState::Reset))
+            }
+            Action::ReAuthenticateSession { session: id, .. } => {
+                session(id).map_or(Seen::Gone, |s| seen(!s.state.may_be_signed_in()))
+            }
+        }
+    }
+
     /// What kind of action this is.
     pub fn kind(&self) -> ActionKind {
         match self {
@@ -300,6 +339,34 @@ mod tests {
         ] {
             assert!(applies(kind).is_empty(), "{kind:?}");
         }
+    }
+
+    #[test]
+    fn reading_back_shows_whether_an_action_ran() {
+        let mut owner = user(false, &["ENROLLED", "LOCKED"]);
+        let lock = ActionKind::Lock.on_user(&owner).unwrap();
+        let reauth = ActionKind::ReAuthenticateSession
+            .on_session(&owner, &owner.sessions[0])
+            .unwrap();
+        let wipe = ActionKind::WipeSession
+            .on_session(&owner, &owner.sessions[1])
+            .unwrap();
+        for action in [&lock, &reauth, &wipe] {
+            assert_eq!(action.seen_in(&owner), Seen::NotDone, "{action:?}");
+        }
+        owner.locked = true;
+        owner.sessions[0].state = SessionState::Locked;
+        owner.sessions[1].state = SessionState::Reset;
+        for action in [&lock, &reauth, &wipe] {
+            assert_eq!(action.seen_in(&owner), Seen::Done, "{action:?}");
+        }
+        assert_eq!(
+            Action::Unlock { user: "u".into() }.seen_in(&owner),
+            Seen::NotDone
+        );
+        owner.sessions.clear();
+        assert_eq!(reauth.seen_in(&owner), Seen::Gone);
+        assert_eq!(Seen::Gone.how(), "Read back: it no longer exists");
     }
 
     #[test]

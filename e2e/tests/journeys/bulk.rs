@@ -6,7 +6,7 @@ use fantoccini::Locator;
 use roster_e2e::{Harness, Screen};
 use roster_sandbox::db::User;
 use roster_sandbox::error::ErrorType;
-use roster_sandbox::server::FaultKind;
+use roster_sandbox::state::FaultKind;
 
 /// Ticks "select all matching", opens the bulk action `button` and returns the dialog's text.
 async fn open_bulk(h: &Harness, button: &str) -> String {
@@ -70,11 +70,14 @@ async fn bulk_lock_of_a_filtered_selection_reports_each_user() {
         text.contains("and "),
         "the first targets, then how many more: {text}"
     );
-    // The batch answer comes back broken: every target is reported failed, none is resent
-    // by the run, and "retry the failed ones" runs them again.
+    // The batch answer comes back broken (and this time nothing ran): every target is
+    // unknown, none is resent by the run, reading them back shows none done, and "retry the
+    // failed ones" runs exactly them.
     let confirm = h.find(".modal button.confirm").await;
     h.sandbox.state.inject_fault(FaultKind::Malformed, 1);
     confirm.click().await.unwrap();
+    h.wait_for_text("#bulk-lost", &format!("0 turned out done, {n} not done"))
+        .await;
     h.wait_for_text("#bulk-summary", &format!("Finished: 0 done, {n} failed"))
         .await;
     h.find("#bulk-retry").await.click().await.unwrap();
@@ -89,12 +92,12 @@ async fn bulk_lock_of_a_filtered_selection_reports_each_user() {
     h.screenshot("bulk-results", Screen::Desktop).await;
     h.screenshot("bulk-results", Screen::Tablet).await;
 
-    // The results as CSV: one row per user, each done.
+    // The results as CSV: one row per user, each done by the retry (no reading back needed).
     h.find("#bulk-download").await.click().await.unwrap();
     let csv = h.downloaded("roster-bulk-results.csv").await;
     let rows: Vec<&str> = csv.lines().skip(1).collect();
     assert_eq!(rows.len(), n);
-    assert!(rows.iter().all(|r| r.ends_with(",Lock,Done,")), "{csv}");
+    assert!(rows.iter().all(|r| r.ends_with(",Lock,Done,,")), "{csv}");
 
     let after = h.sandbox_users();
     for (old, new) in before.iter().zip(&after) {

@@ -4,7 +4,7 @@
 
 use roster_e2e::{Harness, Screen};
 use roster_sandbox::error::ErrorType;
-use roster_sandbox::server::FaultKind;
+use roster_sandbox::state::FaultKind;
 
 /// The saved connection in (sessionStorage, localStorage).
 async fn stored_connection(h: &Harness) -> (bool, bool) {

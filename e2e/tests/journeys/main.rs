@@ -6,6 +6,7 @@ mod bulk;
 mod connect;
 mod enrollment;
 mod errors;
+mod hostile;
 mod look;
 mod sessions;
 mod user;

@@ -7,6 +7,7 @@
 use super::capabilities::{AuthMethod, Capabilities, Section};
 use super::error::operation_failure;
 use super::http::{encode_component, HttpRequest, HttpResponse, Method, Transport};
+use super::paging::Gathered;
 use super::read::{read, send_once};
 use super::{Api, ApiError, BatchAnswer, Credentials, LoadEvent, UsersLoad};
 use crate::model::action::{Action, ActionKind};
@@ -279,23 +280,38 @@ impl Api for JourneyApps {
         let names_page = |skip| self.user_objects_page_request(skip, PAGE_SIZE);
         let quiet = |_| {};
         let (users, names) = futures::join!(
-            fetch_all(transport, &users_page, parse_user, events),
-            fetch_all(transport, &names_page, parse_user_object, &quiet),
+            fetch_all(
+                transport,
+                &users_page,
+                parse_user,
+                |u| u.id.as_str(),
+                events
+            ),
+            fetch_all(
+                transport,
+                &names_page,
+                parse_user_object,
+                |(id, _)| id.as_str(),
+                &quiet
+            ),
         );
-        let mut users = users?;
-        let notice = match names {
+        let users = users?;
+        let mut notices: Vec<String> = users.notice("users").into_iter().collect();
+        let mut users = users.items;
+        match names {
             Ok(names) => {
-                join_display_names(&mut users, names);
+                notices.extend(names.notice("display names"));
+                join_display_names(&mut users, names.items);
                 self.remember_names(&users);
-                None
             }
             // Refused credentials are refused for everything, whichever request heard it first.
             Err(err) if err.needs_reconnect() => return Err(err),
-            Err(err) => Some(format!(
+            Err(err) => notices.push(format!(
                 "Display names are unavailable, so users are shown by id. {}",
                 err.message()
             )),
-        };
+        }
+        let notice = (!notices.is_empty()).then(|| notices.join(" "));
         Ok(UsersLoad { users, notice })
     }
 
@@ -352,54 +368,55 @@ impl Api for JourneyApps {
     }
 }
 
-/// Reads every page of a listing. With `total` known, the remaining pages go out a few at a
-/// time; without it, pages follow `more` one after another.
+/// Reads the pages of a listing. With `total` known, the next pages go out a few at a time;
+/// without it, pages follow `more` one after another. Either way the gathering cannot run away
+/// (see [`Gathered`]): `total` only says where pages start, never how much to plan for.
 async fn fetch_all<T: Transport, Item>(
     transport: &T,
     page_request: &dyn Fn(u64) -> HttpRequest,
     parse_item: fn(&Value) -> Item,
+    id_of: fn(&Item) -> &str,
     events: &dyn Fn(LoadEvent),
-) -> Result<Vec<Item>, ApiError> {
+) -> Result<Gathered<Item>, ApiError> {
     let get = |skip| async move {
         let response = read(transport, page_request(skip), events, error_from_response).await?;
         parse_page(&response, parse_item)
     };
     let first = get(0).await?;
-    let mut items = first.objects;
-    events(LoadEvent::Progress {
-        loaded: items.len(),
-        total: first.total,
-    });
+    let (total, mut more) = (first.total, first.more);
     // A server may cap pages below what we ask for: step by what the first page held.
-    let step = items.len() as u64;
-    match first.total {
-        Some(total) if step > 0 => {
-            let skips: Vec<u64> = (1..).map(|i| i * step).take_while(|s| *s < total).collect();
-            for group in skips.chunks(PAGES_IN_FLIGHT) {
-                let pages = futures::future::join_all(group.iter().map(|&skip| get(skip))).await;
-                for page in pages {
-                    items.extend(page?.objects);
-                }
-                events(LoadEvent::Progress {
-                    loaded: items.len(),
-                    total: Some(total),
-                });
-            }
+    let step = first.objects.len() as u64;
+    let mut got = Gathered::default();
+    let mut going = got.add(first.objects, id_of);
+    events(LoadEvent::Progress {
+        loaded: got.items.len(),
+        total,
+    });
+    while going && got.may_ask() {
+        let skips: Vec<u64> = match total {
+            Some(total) => (0..PAGES_IN_FLIGHT as u64)
+                .map(|i| got.received.saturating_add(i.saturating_mul(step)))
+                .take_while(|&skip| skip < total)
+                .collect(),
+            None if more => vec![got.received],
+            None => Vec::new(),
+        };
+        if skips.is_empty() {
+            break;
         }
-        _ => {
-            let mut more = first.more && step > 0;
-            while more {
-                let page = get(items.len() as u64).await?;
-                more = page.more && !page.objects.is_empty();
-                items.extend(page.objects);
-                events(LoadEvent::Progress {
-                    loaded: items.len(),
-                    total: None,
-                });
-            }
+        let pages = futures::future::join_all(skips.into_iter().map(get)).await;
+        for page in pages {
+            let page = page?;
+            more = page.more;
+            going = going && got.add(page.objects, id_of);
         }
+        events(LoadEvent::Progress {
+            loaded: got.items.len(),
+            total,
+        });
     }
-    Ok(items)
+    got.announced(total);
+    Ok(got)
 }
 
 /// An answer that is not what this API sends.

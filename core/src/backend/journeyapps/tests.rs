@@ -719,17 +719,142 @@ fn bulk_stops_on_refused_credentials_and_cancels_between_chunks() {
 }
 
 #[test]
-fn a_broken_batch_answer_fails_its_chunk_and_is_not_resent() {
-    let transport = Scripted::new(|_, _| Ok(ok("<html>proxy error</html>")));
+fn a_lost_or_broken_batch_answer_leaves_its_chunk_unknown_and_unsent_again() {
+    let answers: [fn() -> Result<HttpResponse, TransportError>; 4] = [
+        || Ok(ok("<html>proxy error</html>")),
+        || Ok(ok(r#"{"operations": [tru"#)),
+        || Err(TransportError::Failed("connection reset".into())),
+        || {
+            Ok(HttpResponse {
+                status: 502,
+                body: "Bad gateway".into(),
+            })
+        },
+    ];
+    for answer in answers {
+        let transport = Scripted::new(|_, _| answer());
+        let mut run = reauth_targets(5);
+        let end = block_on(run_bulk(
+            &connector(),
+            &transport,
+            &mut run,
+            &|_| {},
+            &|| false,
+        ));
+        assert_eq!(end, BulkEnd::Finished);
+        assert_eq!(run.progress().unknown, 5, "{:?}", answer());
+        assert_eq!(transport.sent.borrow().len(), 1);
+        assert!(run.retry_failed().targets.is_empty());
+    }
+}
+
+#[test]
+fn a_batch_refused_as_a_whole_fails_its_chunk() {
+    let transport = Scripted::new(|_, _| {
+        Ok(HttpResponse {
+            status: 400,
+            body: error_body("INVALID_API_REQUEST"),
+        })
+    });
     let mut run = reauth_targets(5);
-    let end = block_on(run_bulk(
+    block_on(run_bulk(
         &connector(),
         &transport,
         &mut run,
         &|_| {},
         &|| false,
     ));
-    assert_eq!(end, BulkEnd::Finished);
     assert_eq!(run.progress().failed, 5);
-    assert_eq!(transport.sent.borrow().len(), 1);
+    assert_eq!(run.retry_failed().targets.len(), 5);
+}
+
+/// A users page at `skip` as a hostile backend sends it: `objects` made by `make(skip)`, and
+/// `envelope` for `total` and `more`.
+fn hostile_page(url: &str, objects: Vec<Value>, envelope: Value) -> HttpResponse {
+    let mut body = envelope;
+    body["objects"] = Value::Array(objects);
+    if url.contains("/objects/user.json") {
+        body["objects"] = Value::Array(Vec::new());
+    }
+    ok(&body.to_string())
+}
+
+fn skip_of(url: &str) -> u64 {
+    url.split("skip=")
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
+}
+
+fn user_json(i: u64) -> Value {
+    serde_json::json!({"id": format!("u{i}"), "sessions": []})
+}
+
+#[test]
+fn a_huge_total_plans_nothing_up_front_and_says_what_came() {
+    for total in [
+        serde_json::json!(1_000_000_000_000u64),
+        serde_json::json!(u64::MAX),
+    ] {
+        // One object per page, 40 real users, then empty pages; `total` and `more` lie.
+        let transport = Scripted::new(|r: &HttpRequest, _| {
+            let skip = skip_of(&r.url);
+            let objects = if skip < 40 {
+                vec![user_json(skip)]
+            } else {
+                vec![]
+            };
+            let envelope = serde_json::json!({"total": total, "more": true});
+            Ok(hostile_page(&r.url, objects, envelope))
+        });
+        let load = block_on(connector().load_users(&transport, &|_| {})).unwrap();
+        assert_eq!(load.users.len(), 40);
+        let sent = transport.sent.borrow().len();
+        assert!(sent < 100, "{sent} requests for 40 users");
+        let notice = load.notice.unwrap();
+        assert!(
+            notice.contains("announced") && notice.contains("but sent 40"),
+            "{notice}"
+        );
+    }
+}
+
+#[test]
+fn endless_new_pages_stop_at_the_bound_with_what_was_loaded() {
+    // A new user on every page, forever: one object a page, `more` always true.
+    let transport = Scripted::new(|r: &HttpRequest, _| {
+        let skip = skip_of(&r.url);
+        Ok(hostile_page(
+            &r.url,
+            vec![user_json(skip)],
+            serde_json::json!({"more": true}),
+        ))
+    });
+    let load = block_on(connector().load_users(&transport, &|_| {})).unwrap();
+    assert_eq!(load.users.len(), crate::backend::paging::MAX_PAGES);
+    assert!(transport.sent.borrow().len() <= crate::backend::paging::MAX_PAGES + 2);
+    let notice = load.notice.unwrap();
+    assert!(
+        notice.contains("keeps sending pages; stopped after 1000 users"),
+        "{notice}"
+    );
+}
+
+#[test]
+fn the_same_page_again_and_again_stops_at_once() {
+    for envelope in [
+        serde_json::json!({"more": true}),
+        serde_json::json!({"more": true, "total": 1e12}),
+        serde_json::json!({"more": true, "total": 5000}),
+    ] {
+        // Whatever the skip, the same three users.
+        let transport = Scripted::new(|r: &HttpRequest, _| {
+            let objects = (0..3).map(user_json).collect();
+            Ok(hostile_page(&r.url, objects, envelope.clone()))
+        });
+        let load = block_on(connector().load_users(&transport, &|_| {})).unwrap();
+        assert_eq!(load.users.len(), 3, "{envelope}");
+        assert!(transport.sent.borrow().len() <= 7, "{envelope}");
+        assert!(load.notice.unwrap().contains("the same users again"));
+    }
 }

@@ -1,0 +1,211 @@
+//! Fuzzing the sandbox with whatever a client might send: any method, path, query, headers
+//! and body, straight into its router (in this process, no network). The bar: no panic (with
+//! `panic = "abort"` any one would kill the server), and every answer of the API and the
+//! sandbox's own routes that is an error is JSON in the documented shape.
+//!
+//! `cargo test -p roster-sandbox --test fuzz` runs a short pass; `bash .ci/fuzz` a million
+//! cases.
+
+use axum::body::Body;
+use axum::http::{header, Request};
+use proptest::prelude::*;
+use roster_sandbox::db::Store;
+use roster_sandbox::server::router;
+use roster_sandbox::state::AppState;
+use roster_sandbox::Config;
+use std::sync::{Arc, OnceLock};
+use tower::ServiceExt;
+
+const TOKEN: &str = "fuzz-token";
+const DEPLOYMENT: &str = "64f1a2b3c4d5e6f708192a3b";
+
+/// One sandbox for every case, as a server lives on from request to request (what one case
+/// changes, the next case meets), and the runtime that drives it.
+fn sandbox() -> &'static (tokio::runtime::Runtime, axum::Router) {
+    static SANDBOX: OnceLock<(tokio::runtime::Runtime, axum::Router)> = OnceLock::new();
+    SANDBOX.get_or_init(|| {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        (runtime, router(state()))
+    })
+}
+
+/// A sandbox state with a few demo users.
+fn state() -> Arc<AppState> {
+    let config = Config::from_args([
+        "--db",
+        ":memory:",
+        "--demo-users",
+        "20",
+        "--rate",
+        "0",
+        "--api-token",
+        TOKEN,
+        "--deployment-id",
+        DEPLOYMENT,
+    ])
+    .unwrap();
+    let mut store = Store::open(None).unwrap();
+    let (users, sessions) = roster_sandbox::demo::generate(20, chrono::Utc::now());
+    store.insert(&users, &sessions).unwrap();
+    Arc::new(AppState::new(config, store, "http://127.0.0.1:8080".into()))
+}
+
+/// Paths a client could ask for: the API's routes with odd segments, the sandbox's own, and
+/// anything at all.
+fn path() -> impl Strategy<Value = String> {
+    let segment = prop_oneof![
+        Just("users".to_string()),
+        Just("sessions".to_string()),
+        Just("lock".to_string()),
+        Just("unlock".to_string()),
+        Just("wipe".to_string()),
+        Just("re-authenticate".to_string()),
+        Just("authentication-token".to_string()),
+        Just("batch.json".to_string()),
+        Just("objects".to_string()),
+        Just("user.json".to_string()),
+        Just("%FF".to_string()),
+        Just("%00".to_string()),
+        Just("..".to_string()),
+        "[a-zA-Z0-9%._~-]{0,12}",
+    ];
+    let base = prop_oneof![
+        Just(format!("/api/v4/{DEPLOYMENT}")),
+        Just("/api/v4/other".to_string()),
+        Just("/sandbox".to_string()),
+        Just(String::new()),
+    ];
+    (base, proptest::collection::vec(segment, 0..6)).prop_map(|(base, segments)| {
+        let mut path = base;
+        for segment in segments {
+            path.push('/');
+            path.push_str(&segment);
+        }
+        if path.is_empty() {
+            path.push('/');
+        }
+        path
+    })
+}
+
+fn query() -> impl Strategy<Value = String> {
+    let value = prop_oneof![
+        Just("18446744073709551615".to_string()),
+        Just("-1".to_string()),
+        Just("1e3".to_string()),
+        "[0-9]{0,20}",
+        "[a-z%&=]{0,8}",
+    ];
+    let key = prop_oneof![
+        Just("limit".to_string()),
+        Just("skip".to_string()),
+        Just("k".to_string()),
+        "[a-z]{0,5}",
+    ];
+    proptest::collection::vec((key, value), 0..4).prop_map(|pairs| {
+        pairs
+            .into_iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("&")
+    })
+}
+
+/// Bodies: JSON shaped like the API's requests with odd values, or anything.
+fn body() -> impl Strategy<Value = Vec<u8>> {
+    let number = prop_oneof![
+        any::<i64>().prop_map(serde_json::Value::from),
+        any::<u64>().prop_map(serde_json::Value::from),
+        any::<f64>().prop_map(serde_json::Value::from),
+        Just(serde_json::Value::Null),
+        ".{0,6}".prop_map(serde_json::Value::from),
+    ];
+    let operation = (
+        prop_oneof![
+            Just("users/lock"),
+            Just("users/unlock"),
+            Just("users/sessions/wipe"),
+            Just("users/sessions/re-authenticate"),
+            Just("users/authentication-token"),
+            Just("nope"),
+        ],
+        ".{0,8}",
+        number.clone(),
+    )
+        .prop_map(|(method, id, wipe)| {
+            serde_json::json!({"method": method, "user_id": id, "session_id": id, "wipe": wipe})
+        });
+    prop_oneof![
+        proptest::collection::vec(operation, 0..5).prop_map(|ops| {
+            serde_json::json!({"operations": ops})
+                .to_string()
+                .into_bytes()
+        }),
+        (number.clone(), number.clone(), ".{0,10}").prop_map(|(a, b, t)| {
+            serde_json::json!({"advance_seconds": a, "count": b, "type": t, "token": t, "wipe": a})
+                .to_string()
+                .into_bytes()
+        }),
+        proptest::collection::vec(any::<u8>(), 0..128),
+    ]
+}
+
+fn method() -> impl Strategy<Value = &'static str> {
+    prop_oneof![
+        Just("GET"),
+        Just("POST"),
+        Just("PUT"),
+        Just("DELETE"),
+        Just("OPTIONS"),
+        Just("PATCH")
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn no_request_panics_the_sandbox_and_every_error_is_json(
+        method in method(),
+        path in path(),
+        query in query(),
+        body in body(),
+        json in any::<bool>(),
+        authorized in any::<bool>(),
+    ) {
+        let (runtime, app) = sandbox();
+        let app = app.clone();
+        let uri = if query.is_empty() { path.clone() } else { format!("{path}?{query}") };
+        let mut request = Request::builder().method(method).uri(&uri);
+        if json {
+            request = request.header(header::CONTENT_TYPE, "application/json");
+        }
+        if authorized {
+            request = request.header(header::AUTHORIZATION, format!("Bearer O:{TOKEN}"));
+        }
+        let Ok(request) = request.body(Body::from(body)) else {
+            // Not even an HTTP request (an invalid URI): hyper refuses it before the sandbox.
+            return Ok(());
+        };
+        let response = runtime.block_on(app.oneshot(request)).unwrap();
+        let status = response.status();
+        let api = path.starts_with("/api") || path.starts_with("/sandbox");
+        if api && (status.is_client_error() || status.is_server_error()) {
+            let kind = response
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .and_then(|t| t.to_str().ok())
+                .unwrap_or_default()
+                .to_string();
+            prop_assert!(kind.starts_with("application/json"), "{status} {uri}: {kind}");
+            let bytes = runtime
+                .block_on(axum::body::to_bytes(response.into_body(), 1 << 20))
+                .unwrap();
+            let error: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            prop_assert!(error["type"].is_string() && error["detail"].is_string(), "{uri}: {error}");
+        }
+    }
+}
