@@ -1,7 +1,8 @@
-// Trunk post-build hook: beside each built text or WASM file, a brotli (.br) and a gzip (.gz)
-// copy at maximum compression, for CDNs and for the sandbox, which serves them to browsers that
-// accept them. Node is already required (.ci/setup installs binaryen through npm); its zlib has
-// both algorithms, so no extra tool is needed.
+// Beside each built text or WASM file, a brotli (.br) and a gzip (.gz) copy at maximum
+// compression, for CDNs and for Roster's server, which serves them to browsers that accept
+// them. Run by postbuild.mjs (Trunk's post-build hook), or on a folder given as an argument.
+// Node is already required (.ci/setup installs binaryen through npm); its zlib has both
+// algorithms, so no extra tool is needed.
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";

@@ -4,9 +4,10 @@
 
 use roster_core::config::{parse_presets, Presets};
 
-/// Fetches `/config.json`; no file means no presets.
+/// Fetches `config.json` beside the console's `index.html`; no file means no presets.
 pub async fn fetch_presets() -> Result<Presets, String> {
-    let Ok(response) = gloo_net::http::Request::get("/config.json").send().await else {
+    let at = format!("{}/config.json", crate::routes::mount_point());
+    let Ok(response) = gloo_net::http::Request::get(&at).send().await else {
         return Ok(Presets::default());
     };
     // A static host without the file answers 404, or the app's own index.html: no presets.

@@ -29,11 +29,12 @@ use routes::{section_label, Route};
 /// The whole console: the top bar and the routes (the paths of [`Route`]).
 #[component]
 pub fn App() -> impl IntoView {
+    let mount = routes::mount();
     let client = Client::restore();
     provide_context(client);
     provide_context(ActivityLog::restore(client));
     view! {
-        <Router>
+        <Router base=mount>
             <TopBar />
             <main id="main">
                 <Routes fallback=NotFoundPage>
@@ -60,7 +61,7 @@ fn TopBar() -> impl IntoView {
     };
     let home = move || {
         let first = client.capabilities().map(|caps| caps.sections[0]);
-        first.map_or(Route::Connect, Route::of).path()
+        first.map_or(Route::Connect, Route::of).href()
     };
     view! {
         <header class="topbar">

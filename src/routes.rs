@@ -1,10 +1,18 @@
 //! The console's addresses, typed: every link and navigation is built here from a [`Route`],
 //! never spelled out in a page. `App` declares the same paths to the router.
+//!
+//! The console works wherever `index.html` is served: at the site root or under any sub-path
+//! (its *mount point*, found once at start). A deep link reloaded on a static host comes back
+//! to the mount point with its path in the fragment (the hosting recipes redirect it so, and
+//! `404.html` does where a host has no rules); [`mount`] puts it back in the address.
 
-use roster_core::backend::http::encode_component;
-use roster_core::backend::http::query_string;
+use roster_core::backend::http::{encode_component, query_string};
 use roster_core::backend::Section;
 use roster_core::model::UserId;
+use std::sync::OnceLock;
+
+/// The mount point, without a trailing slash: "" at the site root, "/roster" under a sub-path.
+static MOUNT: OnceLock<String> = OnceLock::new();
 
 /// A page of the console.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -18,7 +26,8 @@ pub enum Route {
 }
 
 impl Route {
-    /// The path of this page.
+    /// The path of this page below the mount point: what the router's `navigate` and `<A>`
+    /// take (they add the mount point themselves).
     pub fn path(&self) -> String {
         match self {
             Route::Connect => "/".to_string(),
@@ -30,7 +39,12 @@ impl Route {
         }
     }
 
-    /// The path with `query` (already in pairs), as a link or navigation target.
+    /// The address of this page, mount point included: what a plain `<a href>` takes.
+    pub fn href(&self) -> String {
+        format!("{}{}", mount_point(), self.path())
+    }
+
+    /// The path with `query` (already in pairs), for the router's `navigate`.
     pub fn with_query(&self, query: &[(&str, String)]) -> String {
         match query_string(query) {
             query if query.is_empty() => self.path(),
@@ -59,6 +73,59 @@ pub fn section_label(section: Section) -> &'static str {
     }
 }
 
+/// The mount point found at start ("" before, and at the site root).
+pub fn mount_point() -> &'static str {
+    MOUNT.get().map(String::as_str).unwrap_or_default()
+}
+
+/// Finds the mount point from the address the console was loaded at, and puts a deep link
+/// carried in the fragment back into the address. Called once, before the router starts.
+pub fn mount() -> &'static str {
+    let Some(window) = web_sys::window() else {
+        return mount_point();
+    };
+    let location = window.location();
+    let path = location.pathname().unwrap_or_default();
+    let mount = mount_point_of(&path);
+    let (hash, search) = (
+        location.hash().unwrap_or_default(),
+        location.search().unwrap_or_default(),
+    );
+    if let Some(target) = deep_link(&hash, &search, &mount) {
+        if let Ok(history) = window.history() {
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&target));
+        }
+    }
+    MOUNT.get_or_init(|| mount)
+}
+
+/// The mount point of a console loaded at `path` (its `index.html` or the folder holding it).
+pub fn mount_point_of(path: &str) -> String {
+    path.rfind('/')
+        .map(|slash| path[..slash].to_string())
+        .unwrap_or_default()
+}
+
+/// The address a fragment such as `#/roster/users/abc?q=x` carries back, if it is a path below
+/// `mount`: the query comes from the fragment, or else from the address (hosts differ). Any
+/// other fragment is not a deep link, and nothing leaves the console's own origin.
+pub fn deep_link(hash: &str, search: &str, mount: &str) -> Option<String> {
+    let target = hash.strip_prefix('#')?;
+    let below = target.strip_prefix(mount)?;
+    let safe = below.starts_with('/')
+        && !target.starts_with("//")
+        && !target.contains('\\')
+        && !target.chars().any(char::is_control);
+    if !safe {
+        return None;
+    }
+    Some(if target.contains('?') || search.is_empty() {
+        target.to_string()
+    } else {
+        format!("{target}{search}")
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -72,5 +139,42 @@ mod tests {
             "/sessions?q=ann%20lee&dir=desc"
         );
         assert_eq!(Route::of(Section::Policy), Route::Policy);
+    }
+
+    #[test]
+    fn the_mount_point_is_the_folder_index_html_was_loaded_from() {
+        assert_eq!(mount_point_of("/"), "");
+        assert_eq!(mount_point_of("/index.html"), "");
+        assert_eq!(mount_point_of("/roster/"), "/roster");
+        assert_eq!(mount_point_of("/roster/index.html"), "/roster");
+        assert_eq!(mount_point_of("/tools/roster/"), "/tools/roster");
+        assert_eq!(mount_point_of(""), "");
+    }
+
+    #[test]
+    fn a_deep_link_in_the_fragment_comes_back_below_the_mount_point_only() {
+        let back = |hash, search, mount| deep_link(hash, search, mount);
+        assert_eq!(
+            back("#/roster/users/abc?q=x", "", "/roster").as_deref(),
+            Some("/roster/users/abc?q=x")
+        );
+        assert_eq!(
+            back("#/users/abc", "?q=x", "").as_deref(),
+            Some("/users/abc?q=x"),
+            "a host that kept the query outside the fragment"
+        );
+        assert_eq!(back("#/sessions", "", "").as_deref(), Some("/sessions"));
+        for (hash, mount) in [
+            ("", ""),
+            ("#", ""),
+            ("#top", ""),
+            ("#//evil.example/x", ""),
+            ("#/\\evil.example", ""),
+            ("#/other/users", "/roster"),
+            ("#/rosterx/users", "/roster"),
+            ("#/users/\u{0}", ""),
+        ] {
+            assert_eq!(back(hash, "", mount), None, "{hash:?} below {mount:?}");
+        }
     }
 }

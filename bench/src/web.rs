@@ -163,16 +163,18 @@ fn text_option(name: &str) -> Option<String> {
     args.get(at + 1).cloned()
 }
 
-/// What Roster's first load fetches: the page, its script, WASM and stylesheet.
+/// What Roster's first load fetches: the page, its bootstrap, script, WASM and stylesheet.
 fn roster_files(dist: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dist)
         .unwrap()
         .map(|entry| entry.unwrap().path())
         .filter(|path| {
             let name = path.file_name().unwrap().to_string_lossy();
-            [".html", ".js", ".wasm", ".css"]
-                .iter()
-                .any(|ext| name.ends_with(ext))
+            // 404.html is for deep links on hosts without rules, not part of a first load.
+            name != "404.html"
+                && [".html", ".js", ".wasm", ".css"]
+                    .iter()
+                    .any(|ext| name.ends_with(ext))
         })
         .collect();
     files.sort();

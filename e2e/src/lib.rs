@@ -25,6 +25,16 @@ const PATIENCE: Duration = Duration::from_secs(20);
 /// How long a browser may take to start on a busy machine.
 const BROWSER_START: Duration = Duration::from_secs(60);
 
+/// Installed in every page before its own scripts: records each Content Security Policy
+/// violation in localStorage, so that one surviving navigations can be read at the end.
+const CSP_COLLECTOR: &str = "document.addEventListener('securitypolicyviolation', (e) => {
+  try {
+    const seen = JSON.parse(localStorage.getItem('roster-e2e-csp') || '[]');
+    seen.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline') + ' on ' + location.pathname);
+    localStorage.setItem('roster-e2e-csp', JSON.stringify(seen));
+  } catch (_) {}
+});";
+
 /// The repository's root.
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -234,12 +244,40 @@ impl Harness {
             sandbox.addr.port()
         ));
         let browser = driver.browser(&profile).await;
+        driver
+            .cdp(
+                &browser,
+                "Page.addScriptToEvaluateOnNewDocument",
+                json!({ "source": CSP_COLLECTOR }),
+            )
+            .await;
         Harness {
             sandbox,
             browser,
             driver,
             profile,
         }
+    }
+
+    /// Waits until a policy violation has been recorded, returning every one so far.
+    pub async fn wait_for_violation(&self) -> Vec<String> {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let seen = self.csp_violations().await;
+            if !seen.is_empty() {
+                return seen;
+            }
+            assert!(Instant::now() < deadline, "no violation was recorded");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Every Content Security Policy violation the pages of this origin have seen.
+    pub async fn csp_violations(&self) -> Vec<String> {
+        let seen = self
+            .script("return localStorage.getItem('roster-e2e-csp') || '[]';")
+            .await;
+        serde_json::from_str(seen.as_str().unwrap_or("[]")).unwrap_or_default()
     }
 
     /// The app's address.
@@ -478,11 +516,153 @@ impl Harness {
         path
     }
 
-    /// Closes the browser, the driver and the sandbox.
+    /// Checks that no page broke the security policy, then closes the browser, the driver and
+    /// the sandbox.
     pub async fn finish(self) {
+        let url = self.browser.current_url().await.ok();
+        if url.is_some_and(|u| u.scheme() == "http") {
+            let violations = self.csp_violations().await;
+            assert!(violations.is_empty(), "CSP violations: {violations:?}");
+        }
         let _ = self.browser.clone().close().await;
         self.driver.stop().await;
         let _ = std::fs::remove_dir_all(&self.profile);
         self.sandbox.stop().await;
     }
+}
+
+/// A web server of the hosting recipes (nginx or Caddy), run for one journey with its recipe
+/// from `hosting/`, serving a copy of dist/ under `/roster/`.
+pub struct WebServer {
+    process: Child,
+    pub port: u16,
+    dir: PathBuf,
+}
+
+impl WebServer {
+    /// A folder holding `roster/`: dist/'s files (linked) and `config_json`, as a deployment
+    /// would put them.
+    fn site(dir: &Path, config_json: &str) -> PathBuf {
+        let site = dir.join("www");
+        let roster = site.join("roster");
+        std::fs::create_dir_all(&roster).unwrap();
+        for entry in std::fs::read_dir(repo_root().join("dist"))
+            .unwrap()
+            .flatten()
+        {
+            std::os::unix::fs::symlink(entry.path(), roster.join(entry.file_name())).unwrap();
+        }
+        std::fs::write(roster.join("config.json"), config_json).unwrap();
+        // The same files again under /plain/, for a location without rules.
+        std::os::unix::fs::symlink(&roster, site.join("plain")).unwrap();
+        site
+    }
+
+    /// The recipe `hosting/{name}` with its placeholders made real: the port, the folder and
+    /// the backend's address.
+    fn recipe(name: &str, port: u16, site: &Path, backend: &str) -> String {
+        std::fs::read_to_string(repo_root().join("hosting").join(name))
+            .unwrap()
+            .replace("8080", &port.to_string())
+            .replace("/srv/www", &site.display().to_string())
+            .replace("127.0.0.1:8081", backend)
+    }
+
+    /// nginx with `hosting/nginx.conf`, and `extra` inside its `server` block.
+    pub async fn nginx(config_json: &str, backend: &str, extra: &str) -> WebServer {
+        let port = free_port();
+        let dir = temp_dir("nginx", port);
+        let site = WebServer::site(&dir, config_json);
+        let server = WebServer::recipe("nginx.conf", port, &site, backend)
+            .replace("listen ", "listen 127.0.0.1:")
+            .replacen("server {", &format!("server {{\n{extra}"), 1);
+        let temp = dir.display();
+        let conf = format!(
+            "daemon off; pid {temp}/nginx.pid; error_log {temp}/error.log;\n\
+             events {{}}\n\
+             http {{ include /etc/nginx/mime.types; access_log off;\n\
+             client_body_temp_path {temp}/body; proxy_temp_path {temp}/proxy;\n\
+             fastcgi_temp_path {temp}/fastcgi; uwsgi_temp_path {temp}/uwsgi; scgi_temp_path {temp}/scgi;\n\
+             {server}\n}}\n"
+        );
+        let path = dir.join("nginx.conf");
+        std::fs::write(&path, conf).unwrap();
+        let process = Command::new("nginx")
+            .arg("-c")
+            .arg(&path)
+            .arg("-e")
+            .arg(dir.join("error.log"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("nginx runs (.ci/setup --tests installs it)");
+        WebServer::ready(process, port, dir).await
+    }
+
+    /// Caddy with `hosting/Caddyfile`.
+    pub async fn caddy(config_json: &str, backend: &str) -> WebServer {
+        let port = free_port();
+        let dir = temp_dir("caddy", port);
+        let site = WebServer::site(&dir, config_json);
+        let caddyfile = format!(
+            "{{\n\tadmin off\n\tauto_https off\n\tstorage file_system {}\n}}\n{}",
+            dir.join("data").display(),
+            WebServer::recipe("Caddyfile", port, &site, backend)
+        );
+        let path = dir.join("Caddyfile");
+        std::fs::write(&path, caddyfile).unwrap();
+        let process = Command::new("caddy")
+            .args(["run", "--adapter", "caddyfile", "--config"])
+            .arg(&path)
+            .env("HOME", &dir)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("caddy runs (.ci/setup --tests installs it)");
+        WebServer::ready(process, port, dir).await
+    }
+
+    /// Waits until the server answers on `port`.
+    async fn ready(process: Child, port: u16, dir: PathBuf) -> WebServer {
+        let deadline = Instant::now() + PATIENCE;
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "the web server never listened on {port}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        WebServer { process, port, dir }
+    }
+
+    /// `http://127.0.0.1:port{path}`.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// Stops the server (asking first, so that nginx stops its workers too) and removes its
+    /// files.
+    pub async fn stop(mut self) {
+        if let Some(pid) = self.process.id() {
+            let _ = Command::new("kill")
+                .args(["-TERM", &pid.to_string()])
+                .status()
+                .await;
+            let stopped = tokio::time::timeout(PATIENCE, self.process.wait()).await;
+            if stopped.is_err() {
+                let _ = self.process.kill().await;
+            }
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// A fresh folder for one server of this process.
+fn temp_dir(what: &str, port: u16) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("roster-{what}-{}-{port}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
 }

@@ -8,7 +8,7 @@ use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -20,6 +20,8 @@ pub const MAX_FAULT_COUNT: u64 = 1_000_000;
 pub fn routes() -> Router<Arc<AppState>> {
     Router::new()
         .route("/enroll", post(enroll).get(enroll_page))
+        .route("/enroll.js", get(enroll_script))
+        .route("/enroll.css", get(enroll_style))
         .route("/faults", post(faults))
         .route("/clock", post(clock))
         .fallback(crate::api::route_error)
@@ -93,29 +95,54 @@ async fn enroll(
 
 /// `GET /sandbox/enroll?k=TOKEN`: where the enrollment QR code leads in the sandbox. A real
 /// deployment's code opens the JourneyApps container; this page lets a phone stand in for it.
-async fn enroll_page(Query(query): Query<HashMap<String, String>>) -> Html<String> {
+/// Its script is a file of its own, so the page runs under a policy without inline scripts.
+async fn enroll_page(Query(query): Query<HashMap<String, String>>) -> Response {
     let token: String = query
         .get("k")
-        .map(|k| k.chars().filter(char::is_ascii_digit).collect())
+        .map(|k| k.chars().filter(char::is_ascii_digit).take(16).collect())
         .unwrap_or_default();
-    Html(format!(
+    let page = Html(format!(
         r#"<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>Roster sandbox enrollment</title>
-<body style="font:18px system-ui;max-width:30em;margin:2em auto;padding:0 1em">
+<link rel="stylesheet" href="/sandbox/enroll.css">
 <h1>Enroll a sandbox device</h1>
 <p>On a real deployment this code opens the JourneyApps app. Here you can enroll this browser as a demo device with token <strong>{token}</strong>.</p>
-<button id="go" style="font-size:1.2em;min-height:48px;padding:0 1.5em">Enroll this device</button>
+<button id="go" data-token="{token}">Enroll this device</button>
 <p id="out" role="status"></p>
-<script>
-document.getElementById('go').onclick = async (e) => {{
+<script src="/sandbox/enroll.js"></script>"#
+    ));
+    (
+        [(
+            axum::http::header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+        )],
+        page,
+    )
+        .into_response()
+}
+
+/// The enroll page's script: posts the token as JSON, as a device scanning the code would.
+async fn enroll_script() -> Response {
+    const SCRIPT: &str = r#"document.getElementById('go').addEventListener('click', async (e) => {
   e.target.disabled = true;
-  const r = await fetch('/sandbox/enroll', {{method: 'POST', headers: {{'Content-Type': 'application/json'}},
-    body: JSON.stringify({{token: '{token}', label: navigator.platform || 'Browser', platform: 'CHROME'}})}});
+  const r = await fetch('/sandbox/enroll', {method: 'POST', headers: {'Content-Type': 'application/json'},
+    body: JSON.stringify({token: e.target.dataset.token, label: navigator.platform || 'Browser', platform: 'CHROME'})});
   const b = await r.json();
   document.getElementById('out').textContent = r.ok ? 'Enrolled.' : (b.detail || 'Enrollment failed.');
-}};
-</script>"#
-    ))
+});
+"#;
+    (
+        [(axum::http::header::CONTENT_TYPE, "text/javascript")],
+        SCRIPT,
+    )
+        .into_response()
+}
+
+/// The enroll page's look.
+async fn enroll_style() -> Response {
+    const STYLE: &str = "body{font:18px system-ui;max-width:30em;margin:2em auto;padding:0 1em}\
+                         button{font-size:1.2em;min-height:48px;padding:0 1.5em}";
+    ([(axum::http::header::CONTENT_TYPE, "text/css")], STYLE).into_response()
 }
 
 /// `POST /sandbox/faults {"type","count"}`: the next `count` API requests (1 to a million; 1

@@ -10,6 +10,7 @@ pub mod control;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod proxy;
 pub mod ratelimit;
 pub mod server;
 pub mod state;

@@ -248,7 +248,7 @@ pub fn CellView(cell: Cell, now: DateTime<Utc>) -> impl IntoView {
         }
         Cell::User { id, label } => {
             let title = whole(&label);
-            view! { <td title=title><a href=Route::User(id).path()>{label}</a></td> }.into_any()
+            view! { <td title=title><a href=Route::User(id).href()>{label}</a></td> }.into_any()
         }
         Cell::Actions => view! { <td></td> }.into_any(),
     }

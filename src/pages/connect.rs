@@ -8,7 +8,7 @@ use crate::routes::Route;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
-use roster_core::backend::{AuthMethod, ConnectForm, Field, Kind};
+use roster_core::backend::{ApiError, AuthMethod, ConnectForm, Connection, Field, Kind};
 use roster_core::config::Preset;
 
 /// The first screen: where the admin says which backend to administer.
@@ -83,7 +83,7 @@ pub fn ConnectPage() -> impl IntoView {
                     client.connect(connection, remember.get_untracked());
                     navigate(&Route::of(home).path(), Default::default());
                 }
-                Err(err) => error.set(Some(err.message())),
+                Err(err) => error.set(Some(explain(&err, &connection))),
             }
         });
     };
@@ -195,6 +195,21 @@ pub fn ConnectPage() -> impl IntoView {
                 }}
             </p>
         </section>
+    }
+}
+
+/// What a failed check says: for a backend that cannot be reached, also the exact command that
+/// serves the console through Roster's proxy (for backends that send no CORS headers).
+fn explain(err: &ApiError, connection: &Connection) -> String {
+    match err {
+        ApiError::Network { .. } => format!(
+            "{} Run: roster-proxy --upstream {} --kind {} (from `cargo build --release -p \
+             roster-sandbox`, in target/release/), then open the console it serves.",
+            err.message(),
+            connection.base_url,
+            connection.kind.key()
+        ),
+        _ => err.message(),
     }
 }
 

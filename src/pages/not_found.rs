@@ -7,7 +7,7 @@ pub fn NotFoundPage() -> impl IntoView {
     view! {
         <section class="card">
             <h1>"Page not found"</h1>
-            <p><a href=Route::Users.path()>"Go to the users"</a></p>
+            <p><a href=Route::Users.href()>"Go to the users"</a></p>
         </section>
     }
 }

@@ -61,7 +61,7 @@ pub fn UserPage() -> impl IntoView {
         .into_any(),
         Some(Err(ApiError::NotFound { .. })) => view! {
             <ErrorNotice message="This user no longer exists." />
-            <p><a href=Route::Users.path()>"Back to the users"</a></p>
+            <p><a href=Route::Users.href()>"Back to the users"</a></p>
         }
         .into_any(),
         Some(Err(err)) => view! {
@@ -86,7 +86,7 @@ pub fn UserPage() -> impl IntoView {
 
     view! {
         <section class="page">
-            <p class="crumbs"><a href=Route::Users.path()>"Users"</a></p>
+            <p class="crumbs"><a href=Route::Users.href()>"Users"</a></p>
             <OutcomeNotice runner=runner />
             {body}
         </section>

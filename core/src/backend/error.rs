@@ -73,8 +73,8 @@ impl ApiError {
             ),
             ApiError::Network { detail } => format!(
                 "Could not reach the backend ({detail}). Check the URL and your network. If the \
-                 URL is right, the backend may not allow calls from a browser (CORS): it must \
-                 allow this console's origin, or Roster must be served from the API's own origin."
+                 URL is right, the backend may not allow calls from a browser (CORS): serve the \
+                 console through Roster's proxy, which calls the backend for it."
             ),
             ApiError::Cancelled => "The request was called off.".to_string(),
             ApiError::NotConnected => "Not connected to a backend.".to_string(),

@@ -1,6 +1,7 @@
 //! Sending: a write goes out exactly once (a lost answer does not mean it did not run); a read is
-//! safe to send again, so a 429 or a passing server error is waited out and retried a few times
-//! before it is reported. Shared by every backend.
+//! safe to send again, so a 429 or a passing overload (502, 503) is waited out and retried a few
+//! times before it is reported. A 500 or a gateway timeout is reported at once: trying again
+//! would only keep the admin waiting. Shared by every backend.
 
 use super::http::{HttpRequest, HttpResponse, Transport, TransportError};
 use super::{ApiError, LoadEvent};
@@ -33,8 +34,8 @@ pub(crate) async fn send_once<T: Transport>(
     }
 }
 
-/// Sends a read, waiting and retrying on 429 and 5xx (each wait reported to `events`); any
-/// other non-2xx answer becomes its error through the backend's `error_of`.
+/// Sends a read, waiting and retrying on 429, 502 and 503 (each wait reported to `events`);
+/// any other non-2xx answer becomes its error through the backend's `error_of`.
 pub(crate) async fn read<T: Transport>(
     transport: &T,
     request: HttpRequest,
@@ -45,7 +46,7 @@ pub(crate) async fn read<T: Transport>(
     let mut attempt = 1;
     loop {
         let response = transport.send(request.clone()).await.map_err(unanswered)?;
-        let passing = response.status == 429 || response.status >= 500;
+        let passing = matches!(response.status, 429 | 502 | 503);
         if passing && attempt < READ_ATTEMPTS {
             events(LoadEvent::Waiting { millis: delay });
             transport.sleep(delay).await;

@@ -7,6 +7,7 @@ mod connect;
 mod enrollment;
 mod errors;
 mod hostile;
+mod hosting;
 mod look;
 mod sessions;
 mod user;

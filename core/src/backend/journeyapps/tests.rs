@@ -858,3 +858,32 @@ fn the_same_page_again_and_again_stops_at_once() {
         assert!(load.notice.unwrap().contains("the same users again"));
     }
 }
+
+#[test]
+fn a_read_retries_only_passing_overloads() {
+    for (status, retried) in [
+        (503, true),
+        (502, true),
+        (429, true),
+        (500, false),
+        (504, false),
+    ] {
+        let transport = Scripted::new(move |r: &HttpRequest, index| {
+            Ok(if index == 0 {
+                HttpResponse {
+                    status,
+                    body: error_body("X"),
+                }
+            } else {
+                listing(&r.url, 1, true)
+            })
+        });
+        let checked = block_on(connector().check(&transport));
+        assert_eq!(checked.is_ok(), retried, "{status}");
+        assert_eq!(
+            transport.sent.borrow().len(),
+            if retried { 2 } else { 1 },
+            "{status}"
+        );
+    }
+}
