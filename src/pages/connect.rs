@@ -240,3 +240,30 @@ fn CredentialFields(
         {field(method.secret_field(), secret, true)}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use roster_core::backend::Credentials;
+
+    #[test]
+    fn an_unreachable_backend_is_told_the_exact_proxy_command() {
+        let connection = Connection {
+            kind: Kind::JourneyApps,
+            base_url: "https://x.backend.eu.journeyapps.com/api/v4/dep".into(),
+            credentials: Credentials::NamedToken("s3cret".into()),
+        };
+        let unreachable = ApiError::Network {
+            detail: "Failed to fetch".into(),
+        };
+        let said = explain(&unreachable, &connection);
+        assert!(said.contains(
+            "roster-proxy --upstream https://x.backend.eu.journeyapps.com/api/v4/dep --kind journeyapps"
+        ), "{said}");
+        assert!(!said.contains("s3cret"));
+        assert_eq!(
+            explain(&ApiError::RateLimited, &connection),
+            ApiError::RateLimited.message()
+        );
+    }
+}
