@@ -5,22 +5,27 @@
 //! its outcome unknown.
 //!
 //! The connection is kept between reloads in sessionStorage (closing the tab forgets the
-//! secret), or in localStorage only when the admin asked to be remembered on this device.
+//! secret), or in localStorage only when the admin asked to be remembered on this device. A
+//! backend whose session tokens are refreshed hands the client new ones; the client keeps
+//! those in place of the old. A login's password is used once to sign in and never kept.
 
 use crate::transport::BrowserTransport;
 use leptos::prelude::*;
 use roster_core::backend::{Api, ApiError, Backend, Capabilities, Connection};
+use roster_core::model::SessionId;
 use send_wrapper::SendWrapper;
 use std::future::Future;
 use web_sys::AbortController;
 
 const STORAGE_KEY: &str = "roster.connection";
 
-/// A connection and the backend it names.
+/// A connection, the backend it names, and where it is kept.
 #[derive(Clone, Debug)]
 struct Connected {
     connection: Connection,
     backend: Backend,
+    /// Kept on this device (localStorage) rather than in this tab.
+    remembered: bool,
 }
 
 /// The console's link to its backend, provided as context by `App`.
@@ -35,7 +40,7 @@ impl Client {
     /// The client with whatever connection this tab (or this device) already had.
     pub fn restore() -> Self {
         Client {
-            connected: RwSignal::new(load().map(connected)),
+            connected: RwSignal::new(load()),
             notice: RwSignal::new(None),
         }
     }
@@ -64,20 +69,17 @@ impl Client {
             .flatten()
     }
 
-    /// Uses `connection` from now on and keeps it for reloads: in this tab only, or with
-    /// `remember` on this device until Disconnect.
-    pub fn connect(&self, connection: Connection, remember: bool) {
+    /// Uses `connection` and its signed-in `backend` from now on and keeps the connection for
+    /// reloads: in this tab only, or with `remember` on this device until Disconnect.
+    pub fn connect(&self, connection: Connection, backend: Backend, remember: bool) {
         forget();
-        let storage = if remember {
-            local_storage()
-        } else {
-            session_storage()
-        };
-        if let (Some(storage), Ok(text)) = (storage, serde_json::to_string(&connection)) {
-            let _ = storage.set_item(STORAGE_KEY, &text);
-        }
+        save(&connection, remember);
         self.notice.set(None);
-        self.connected.set(Some(connected(connection)));
+        self.connected.set(Some(Connected {
+            connection,
+            backend,
+            remembered: remember,
+        }));
     }
 
     /// Forgets the connection and its secret; `why` is shown on the connect screen.
@@ -85,6 +87,35 @@ impl Client {
         self.notice.set(why);
         forget();
         self.connected.set(None);
+    }
+
+    /// What the admin's Disconnect does: ends the console's session on the backend, where it
+    /// has one (best effort: it is forgotten here whatever the backend answers), and forgets.
+    pub fn sign_out(&self) {
+        if let Some(backend) = self.backend() {
+            leptos::task::spawn_local(async move {
+                let _ = backend.sign_out(&BrowserTransport::default()).await;
+            });
+        }
+        self.disconnect(None);
+    }
+
+    /// The console's own session on the backend, where it has one.
+    pub fn own_session(&self) -> Option<SessionId> {
+        self.backend().and_then(|backend| backend.own_session())
+    }
+
+    /// Keeps the backend's credentials if they changed (refreshed tokens), where the old ones
+    /// were kept. Nothing reactive changes: the same backend goes on.
+    fn keep_credentials(&self) {
+        let _ = self.connected.try_update_untracked(|connected| {
+            let Some(connected) = connected else { return };
+            let fresh = connected.backend.credentials();
+            if fresh != connected.connection.credentials && !fresh.is_blank() {
+                connected.connection.credentials = fresh;
+                save(&connected.connection, connected.remembered);
+            }
+        });
     }
 
     fn backend(&self) -> Option<Backend> {
@@ -189,22 +220,33 @@ impl Requests {
             return Err(ApiError::NotConnected);
         };
         let result = op(backend, transport).await;
+        self.client.keep_credentials();
         self.client.heed(&result);
         result
     }
 }
 
-/// Checks a connection the admin has not made yet: one cheap request, nothing remembered.
-pub async fn check(connection: &Connection) -> Result<(), ApiError> {
-    Backend::new(connection)
-        .check(&BrowserTransport::default())
-        .await
+/// Signs in with a connection the admin has not made yet (a login's password is used here,
+/// once): the connection to keep, with the credentials the backend gave, and the backend.
+pub async fn sign_in(connection: Connection) -> Result<(Connection, Backend), ApiError> {
+    let backend = Backend::new(&connection);
+    let credentials = backend.sign_in(&BrowserTransport::default()).await?;
+    let kept = Connection {
+        credentials,
+        ..connection
+    };
+    Ok((kept, backend))
 }
 
-fn connected(connection: Connection) -> Connected {
-    Connected {
-        backend: Backend::new(&connection),
-        connection,
+/// Keeps `connection` for reloads: on this device with `remember`, else in this tab.
+fn save(connection: &Connection, remember: bool) {
+    let storage = if remember {
+        local_storage()
+    } else {
+        session_storage()
+    };
+    if let (Some(storage), Ok(text)) = (storage, serde_json::to_string(connection)) {
+        let _ = storage.set_item(STORAGE_KEY, &text);
     }
 }
 
@@ -224,12 +266,16 @@ fn forget() {
 }
 
 /// This tab's connection, else one remembered on this device.
-fn load() -> Option<Connection> {
-    [session_storage(), local_storage()]
+fn load() -> Option<Connected> {
+    [(session_storage(), false), (local_storage(), true)]
         .into_iter()
-        .flatten()
-        .find_map(|storage| {
-            let text = storage.get_item(STORAGE_KEY).ok()??;
-            serde_json::from_str(&text).ok()
+        .find_map(|(storage, remembered)| {
+            let text = storage?.get_item(STORAGE_KEY).ok()??;
+            let connection: Connection = serde_json::from_str(&text).ok()?;
+            Some(Connected {
+                backend: Backend::new(&connection),
+                connection,
+                remembered,
+            })
         })
 }

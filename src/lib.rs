@@ -56,7 +56,7 @@ fn TopBar() -> impl IntoView {
     let client = use_client();
     let navigate = use_navigate();
     let disconnect = move |_| {
-        client.disconnect(None);
+        client.sign_out();
         navigate(&Route::Connect.path(), Default::default());
     };
     let home = move || {

@@ -18,8 +18,10 @@ use roster_core::backend::journeyapps::{parse_user, JourneyApps};
 use roster_core::backend::run::{run_bulk, BulkEnd};
 use roster_core::backend::{Api, Credentials, HttpRequest, HttpResponse, Transport};
 use roster_core::policy::REAUTHENTICATE_STALE as POLICY;
-use roster_sandbox::db::{Container, Device, NewSession, NewUser, Runtime, Session, SyncStatus};
-use roster_sandbox::demo::Rng;
+use roster_sandbox::journeyapps::db::{
+    Container, Device, NewSession, NewUser, Runtime, Session, SyncStatus,
+};
+use roster_sandbox::rng::Rng;
 use roster_sandbox::RunningSandbox;
 use std::collections::HashSet;
 use std::time::Instant;
@@ -86,9 +88,7 @@ async fn sandbox_with(data: &(Vec<NewUser>, Vec<NewSession>)) -> RunningSandbox 
     let sandbox = sandbox(0, &[]).await;
     sandbox
         .state
-        .store
-        .lock()
-        .unwrap()
+        .journeyapps()
         .insert(&data.0, &data.1)
         .expect("the benchmark data is stored");
     sandbox
@@ -96,7 +96,7 @@ async fn sandbox_with(data: &(Vec<NewUser>, Vec<NewSession>)) -> RunningSandbox 
 
 /// Every session of the sandbox as (id, state), in order.
 fn states(sandbox: &RunningSandbox) -> Vec<(String, String)> {
-    let store = sandbox.state.store.lock().unwrap();
+    let store = sandbox.state.journeyapps();
     let mut all = Vec::new();
     let mut skip = 0;
     loop {
@@ -193,7 +193,10 @@ async fn per_session_loop(api: &JourneyApps, now: DateTime<Utc>) -> Outcome {
         let users = [user];
         let found = POLICY.sessions(&users, POLICY.default_days, now);
         for target in POLICY.run(&users, &found).targets {
-            patiently(&http, api.action_request(&target.action)).await;
+            // Every action of this policy is one JourneyApps request.
+            if let Some(request) = api.action_request(&target.action) {
+                patiently(&http, request).await;
+            }
         }
     }
     Outcome {

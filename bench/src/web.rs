@@ -222,7 +222,7 @@ async fn site(page: Page, dir: &Path, files: Vec<PathBuf>, users: u32) -> Site {
 
 /// The users caption for `shown` of `total` users, as the console words it.
 fn caption(shown: usize, total: usize) -> String {
-    table_caption(shown, total, "users")
+    table_caption(Some(shown as u64), Some(total as u64), "users")
 }
 
 /// Words to type, taken from display names: each keystroke must change how many users match,

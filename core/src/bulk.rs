@@ -3,7 +3,10 @@
 //! Runs are built through the action rules: a target the action does not apply to is left out.
 
 use crate::model::action::{Action, ActionKind};
-use crate::model::{session_label, Session, User};
+use crate::model::{session_label, Session, SessionId, User};
+use crate::table::selection::Selection;
+use crate::table::server::SessionRow;
+use crate::table::sessions::SessionKey;
 use std::collections::HashSet;
 
 /// The most targets sent in one request of a server batch.
@@ -29,8 +32,16 @@ pub struct Target {
     /// The user (and device) it is on, for the results table.
     pub label: String,
     pub outcome: TargetOutcome,
-    /// How a lost answer was settled by reading the target back, for the results.
-    pub settled: Option<&'static str>,
+    /// A word on how it came out, for the results: "Read back: done" for a lost answer settled
+    /// by reading the target back, "Already gone" for a target that needed nothing.
+    pub note: Option<&'static str>,
+}
+
+impl Target {
+    /// Whether its answer was lost and its outcome was settled by reading it back.
+    pub fn was_read_back(&self) -> bool {
+        self.note.is_some_and(|note| note.starts_with("Read back"))
+    }
 }
 
 /// A run's targets, in the order they are sent.
@@ -67,7 +78,7 @@ impl BulkRun {
                 action,
                 label,
                 outcome: TargetOutcome::Pending,
-                settled: None,
+                note: None,
             })
             .collect();
         BulkRun { targets }
@@ -93,6 +104,43 @@ impl BulkRun {
                 session_label(user, session),
             ))
         }))
+    }
+
+    /// `kind` on the sessions of `rows` (every session a view shows, read from the server)
+    /// that `selection` takes: the console's own session (`own`) only when ticked on its own,
+    /// and then last.
+    pub fn for_selected_sessions(
+        kind: ActionKind,
+        rows: &[SessionRow],
+        selection: &Selection<SessionKey>,
+        own: Option<&SessionId>,
+    ) -> BulkRun {
+        let is_own = |row: &SessionRow| Some(&row.session.id) == own;
+        BulkRun::for_sessions(
+            kind,
+            rows.iter()
+                .filter(|row| selection.is_ticked(&row.key(), is_own(row)))
+                .map(|row| (&row.user, &row.session)),
+        )
+        .own_session_last(own, true)
+    }
+
+    /// Keeps the console's own session (`own`) out of the run, unless the admin ticked it
+    /// (`ticked`): then it goes last, so that everything else is sent before the console signs
+    /// itself out.
+    pub fn own_session_last(mut self, own: Option<&SessionId>, ticked: bool) -> BulkRun {
+        let Some(own) = own else {
+            return self;
+        };
+        let (mine, others): (Vec<Target>, Vec<Target>) = self
+            .targets
+            .into_iter()
+            .partition(|t| t.action.session() == Some(own));
+        self.targets = others;
+        if ticked {
+            self.targets.extend(mine);
+        }
+        self
     }
 
     /// What the run does, for titles and the log: the action's name, or "Act on" when empty.
@@ -126,6 +174,14 @@ impl BulkRun {
         }
     }
 
+    /// Records that `at` needed nothing (`why`): it counts as done.
+    pub fn already_done(&mut self, at: usize, why: &'static str) {
+        if let Some(target) = self.targets.get_mut(at) {
+            target.outcome = TargetOutcome::Done;
+            target.note = Some(why);
+        }
+    }
+
     /// Records that `at` was sent but its answer was lost: it may have run.
     pub fn lose(&mut self, at: usize, why: &str) {
         if let Some(target) = self.targets.get_mut(at) {
@@ -153,7 +209,7 @@ impl BulkRun {
                 } else {
                     TargetOutcome::Failed(how.to_string())
                 };
-                target.settled = Some(how);
+                target.note = Some(how);
             }
         }
     }
@@ -217,13 +273,7 @@ impl BulkRun {
     /// Each target's outcome as CSV, for the results download.
     pub fn results_csv(&self) -> String {
         super::csv::document(
-            [
-                "Target",
-                "Action",
-                "Outcome",
-                "Error",
-                "Settled by reading back",
-            ],
+            ["Target", "Action", "Outcome", "Error", "Note"],
             self.targets.iter().map(|t| {
                 let (outcome, error) = match &t.outcome {
                     TargetOutcome::Pending => ("Not sent", ""),
@@ -236,7 +286,7 @@ impl BulkRun {
                     t.action.name().to_string(),
                     outcome.to_string(),
                     error.to_string(),
-                    t.settled.unwrap_or_default().to_string(),
+                    t.note.unwrap_or_default().to_string(),
                 ]
             }),
         )
@@ -374,7 +424,7 @@ mod tests {
         run.settle_unknown(1, false, "Read back: not done");
         run.settle_unknown(1, true, "a second settling changes nothing");
         assert_eq!(run.targets[0].outcome, TargetOutcome::Done);
-        assert_eq!(run.targets[1].settled, Some("Read back: not done"));
+        assert_eq!(run.targets[1].note, Some("Read back: not done"));
         assert_eq!(
             run.progress(),
             Progress {
@@ -397,7 +447,7 @@ mod tests {
         run.record(&[0, 1], &[Ok(()), Err("Locked, \"gone\"".into())]);
         assert_eq!(
             run.results_csv(),
-            "Target,Action,Outcome,Error,Settled by reading back\r\n\
+            "Target,Action,Outcome,Error,Note\r\n\
              user 0,Re-authenticate session,Done,,\r\n\
              user 1,Re-authenticate session,Failed,\"Locked, \"\"gone\"\"\",\r\n\
              user 2,Re-authenticate session,Not sent,,\r\n"
@@ -416,6 +466,97 @@ mod tests {
         for attempt in 0..10 {
             assert!(retry_delay_millis(attempt, 0.0) >= 1000);
         }
+    }
+
+    #[test]
+    fn the_consoles_own_session_is_left_out_unless_ticked_and_then_goes_last() {
+        let revoke = |session: &str| {
+            (
+                Action::RevokeSession {
+                    user: "admin".into(),
+                    session: session.into(),
+                },
+                session.to_string(),
+            )
+        };
+        let run = || BulkRun::new([revoke("a"), revoke("own"), revoke("b")]);
+        let sessions =
+            |run: BulkRun| -> Vec<String> { run.targets.iter().map(|t| t.label.clone()).collect() };
+        let own = SessionId::from("own");
+        assert_eq!(
+            sessions(run().own_session_last(Some(&own), false)),
+            ["a", "b"]
+        );
+        assert_eq!(
+            sessions(run().own_session_last(Some(&own), true)),
+            ["a", "b", "own"]
+        );
+        assert_eq!(
+            sessions(run().own_session_last(None, false)),
+            ["a", "own", "b"]
+        );
+    }
+
+    #[test]
+    fn a_run_over_all_matching_takes_what_the_selection_takes() {
+        use crate::model::SessionState;
+        let row = |user: &str, session: &str| SessionRow {
+            user: User {
+                id: user.into(),
+                ..User::default()
+            },
+            session: Session {
+                id: session.into(),
+                state: SessionState::Active,
+                label: Some(session.to_uppercase()),
+                ..Session::default()
+            },
+        };
+        let rows = [
+            row("admin", "own"),
+            row("999", "a"),
+            row("jana", "b"),
+            row("999", "c"),
+        ];
+        let own = SessionId::from("own");
+        let mut selection = Selection::default();
+        selection.tick_all_matching();
+        selection.tick(("jana".into(), "b".into()), false, false);
+        let run = BulkRun::for_selected_sessions(
+            ActionKind::RevokeSession,
+            &rows,
+            &selection,
+            Some(&own),
+        );
+        let sessions: Vec<&str> = run
+            .targets
+            .iter()
+            .filter_map(|t| t.action.session())
+            .map(|s| s.as_str())
+            .collect();
+        assert_eq!(
+            sessions,
+            ["a", "c"],
+            "not the unticked one, not the console's own"
+        );
+        selection.tick(("admin".into(), "own".into()), true, true);
+        let run = BulkRun::for_selected_sessions(
+            ActionKind::RevokeSession,
+            &rows,
+            &selection,
+            Some(&own),
+        );
+        let sessions: Vec<&str> = run
+            .targets
+            .iter()
+            .filter_map(|t| t.action.session())
+            .map(|s| s.as_str())
+            .collect();
+        assert_eq!(
+            sessions,
+            ["a", "c", "own"],
+            "ticked on its own: taken, last"
+        );
     }
 
     #[test]

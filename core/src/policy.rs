@@ -6,7 +6,7 @@ use crate::bulk::BulkRun;
 use crate::model::action::ActionKind;
 use crate::model::{SessionState, User};
 use crate::table::more_than_days_ago;
-use crate::table::sessions::{SessionAt, SessionColumn};
+use crate::table::sessions::{SessionAt, SessionColumn, SessionsView};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 
@@ -19,6 +19,10 @@ pub struct Policy {
     pub age: SessionColumn,
     /// Only sessions in this state, when set.
     pub only: Option<SessionState>,
+    /// The columns the preview shows (the age column follows them).
+    pub preview: &'static [SessionColumn],
+    /// What the preview counts the sessions by: platform, environment.
+    pub group_by: SessionColumn,
     pub default_days: u32,
     /// The page's heading and what it explains.
     pub title: &'static str,
@@ -39,6 +43,12 @@ pub const REAUTHENTICATE_STALE: Policy = Policy {
     action: ActionKind::ReAuthenticateSession,
     age: SessionColumn::LastAuthenticated,
     only: Some(SessionState::Enrolled),
+    preview: &[
+        SessionColumn::User,
+        SessionColumn::Device,
+        SessionColumn::Platform,
+    ],
+    group_by: SessionColumn::Platform,
     default_days: 30,
     title: "Re-authentication policy",
     explanation: "Signs out every enrolled device whose user last signed in on it more than N \
@@ -47,6 +57,28 @@ pub const REAUTHENTICATE_STALE: Policy = Policy {
     noun: "enrolled sessions",
     age_phrase: "were last authenticated",
     verb: "Re-authenticate",
+};
+
+/// PORTOS' idle policy: revoke every session whose device has not been used for more than N
+/// days.
+pub const REVOKE_IDLE: Policy = Policy {
+    action: ActionKind::RevokeSession,
+    age: SessionColumn::LastAccess,
+    only: None,
+    preview: &[
+        SessionColumn::User,
+        SessionColumn::Device,
+        SessionColumn::Environment,
+    ],
+    group_by: SessionColumn::Environment,
+    default_days: 30,
+    title: "Idle session policy",
+    explanation: "Revokes every session whose device has not been used for more than N days; \
+                  whoever uses it must sign in again. No data is deleted.",
+    days_label: "Last access more than (days)",
+    noun: "sessions",
+    age_phrase: "were last used",
+    verb: "Revoke",
 };
 
 impl Policy {
@@ -70,6 +102,20 @@ impl Policy {
             .collect()
     }
 
+    /// The sessions table's view of what the policy covers for `days`: a backend that filters
+    /// on the server previews and runs the policy through it.
+    pub fn view(&self, days: u32) -> SessionsView {
+        let mut view = SessionsView {
+            state: self.only.clone(),
+            ..SessionsView::default()
+        };
+        match self.age {
+            SessionColumn::LastAuthenticated => view.auth_days = Some(days),
+            _ => view.idle_days = Some(days),
+        }
+        view
+    }
+
     /// "12 enrolled sessions were last authenticated more than 30 days ago."
     pub fn summary(&self, count: usize, days: u32) -> String {
         format!(
@@ -89,16 +135,26 @@ impl Policy {
     }
 }
 
-/// How many of `found` are on each platform ("unknown" when not reported), by platform name.
-pub fn count_by_platform(users: &[User], found: &[SessionAt]) -> Vec<(String, usize)> {
+/// How many of `found` there are of each value of `column` (platform, environment; "unknown"
+/// when not reported), by value.
+pub fn count_by(
+    column: SessionColumn,
+    users: &[User],
+    found: &[SessionAt],
+) -> Vec<(String, usize)> {
     let mut counts = BTreeMap::new();
     for &(u, s) in found {
-        let platform = users
-            .get(u)
-            .and_then(|user| user.sessions.get(s))
-            .and_then(|session| session.platform.clone())
-            .unwrap_or_else(|| "unknown".into());
-        *counts.entry(platform).or_insert(0) += 1;
+        let Some(user) = users.get(u) else { continue };
+        let Some(session) = user.sessions.get(s) else {
+            continue;
+        };
+        let value = column.csv_value(user, session);
+        let value = if value.is_empty() {
+            "unknown".into()
+        } else {
+            value
+        };
+        *counts.entry(value).or_insert(0) += 1;
     }
     counts.into_iter().collect()
 }
@@ -172,7 +228,7 @@ mod tests {
             .collect();
         assert_eq!(ids, ["30-and-a-second", "never"]);
         assert_eq!(
-            count_by_platform(&users, &found),
+            count_by(policy.group_by, &users, &found),
             [("ANDROID".to_string(), 1), ("IOS".to_string(), 1)]
         );
         let run = policy.run(&users, &found);
@@ -189,5 +245,51 @@ mod tests {
             policy.summary(2, 30),
             "2 enrolled sessions were last authenticated more than 30 days ago."
         );
+    }
+
+    #[test]
+    fn the_policys_view_shows_what_the_policy_covers() {
+        use crate::table::sessions::SessionsData;
+        use crate::table::TableModel;
+        let day = Duration::days(1);
+        let access = |id: &str, ago: Option<Duration>| Session {
+            id: id.into(),
+            state: SessionState::Active,
+            last_connected_at: ago.map(|ago| now() - ago),
+            environment: Some("PDA".into()),
+            ..Session::default()
+        };
+        let users = vec![User {
+            id: "999".into(),
+            sessions: vec![
+                access("old", Some(day * 31)),
+                access("new", Some(day * 2)),
+                access("exactly", Some(day * 30)),
+                access("never", None),
+            ],
+            ..User::default()
+        }];
+        for policy in [REVOKE_IDLE, REAUTHENTICATE_STALE] {
+            let mut covered = policy.sessions(&users, 30, now());
+            let data = SessionsData::new(users.clone());
+            let mut shown = data.positions(&policy.view(30), now());
+            shown.retain(|&(u, s)| {
+                policy
+                    .action
+                    .on_session(&users[u], &users[u].sessions[s])
+                    .is_some()
+            });
+            covered.sort();
+            shown.sort();
+            assert_eq!(shown, covered, "{}", policy.title);
+        }
+        let found = REVOKE_IDLE.sessions(&users, 30, now());
+        assert_eq!(found.len(), 2);
+        assert_eq!(
+            count_by(REVOKE_IDLE.group_by, &users, &found),
+            [("PDA".to_string(), 2)]
+        );
+        assert_eq!(REVOKE_IDLE.view(7).idle_days, Some(7));
+        assert_eq!(REAUTHENTICATE_STALE.view(7).auth_days, Some(7));
     }
 }

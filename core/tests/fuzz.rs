@@ -13,6 +13,7 @@ use roster_core::backend::journeyapps::{
     parse_user, JourneyApps,
 };
 use roster_core::backend::paging::MAX_PAGES;
+use roster_core::backend::portos::{self, Portos};
 use roster_core::backend::run::{run_bulk, settle_unknowns};
 use roster_core::backend::{
     Api, Connection, Credentials, HttpRequest, HttpResponse, Transport, TransportError,
@@ -75,6 +76,22 @@ const FIELDS: &[&str] = &[
     "targets",
     "target_count",
     "outcome",
+    "items",
+    "totalCount",
+    "sessionId",
+    "identity",
+    "userName",
+    "deviceName",
+    "envName",
+    "authenticationType",
+    "startedAt",
+    "expiresAt",
+    "lastAccessAt",
+    "tokenId",
+    "refreshToken",
+    "errorCode",
+    "errors",
+    "message",
 ];
 
 /// Any JSON, leaning on the names and shapes the parsers know.
@@ -189,7 +206,10 @@ proptest! {
         if let Ok(value) = serde_json::from_str::<Value>(&text) {
             let _ = parse_user(&value).status();
             let _ = parse_session(&value);
+            let _ = portos::parse_session(&value);
         }
+        let _ = portos::parse_listing(&answer, 0);
+        let _ = portos::error_of(&answer).message();
     }
 
     #[test]
@@ -213,6 +233,17 @@ proptest! {
         let _ = block_on(backend().user(&transport, &"u1".into(), &|_| {}));
         let _ = block_on(backend().check(&transport));
         let _ = block_on(backend().enrollment_token(&transport, &"u1".into()));
+
+        let portos = Portos::new(
+            "https://pos.example",
+            Credentials::PortosSession { token_id: "t".into(), refresh_token: "r".into() },
+        );
+        let before = transport.sent.get();
+        let _ = block_on(portos.load_users(&transport, &|_| {}));
+        let view = SessionsView::default();
+        let _ = block_on(portos.count_sessions(&transport, &view, chrono::Utc::now()));
+        let _ = block_on(portos.user(&transport, &"999".into(), &|_| {}));
+        prop_assert!(transport.sent.get() - before <= 3 * (MAX_PAGES + 8) * 5);
     }
 
     #[test]

@@ -26,8 +26,10 @@ const PATIENCE: Duration = Duration::from_secs(20);
 const BROWSER_START: Duration = Duration::from_secs(60);
 
 /// Installed in every page before its own scripts: records each Content Security Policy
-/// violation in localStorage, so that one surviving navigations can be read at the end.
-const CSP_COLLECTOR: &str = "document.addEventListener('securitypolicyviolation', (e) => {
+/// violation in localStorage, so that one surviving navigations can be read at the end, and
+/// keeps the timing of every request (not only the first 250) for [`Harness::requested`].
+const PAGE_SETUP: &str = "performance.setResourceTimingBufferSize(100000);
+document.addEventListener('securitypolicyviolation', (e) => {
   try {
     const seen = JSON.parse(localStorage.getItem('roster-e2e-csp') || '[]');
     seen.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline') + ' on ' + location.pathname);
@@ -248,7 +250,7 @@ impl Harness {
             .cdp(
                 &browser,
                 "Page.addScriptToEvaluateOnNewDocument",
-                json!({ "source": CSP_COLLECTOR }),
+                json!({ "source": PAGE_SETUP }),
             )
             .await;
         Harness {
@@ -287,18 +289,12 @@ impl Harness {
 
     /// How many users the sandbox holds, read from its database.
     pub fn sandbox_user_count(&self) -> u64 {
-        self.sandbox
-            .state
-            .store
-            .lock()
-            .unwrap()
-            .user_count()
-            .unwrap()
+        self.sandbox.state.journeyapps().user_count().unwrap()
     }
 
     /// Every user as the sandbox holds it now, in its order.
-    pub fn sandbox_users(&self) -> Vec<roster_sandbox::db::User> {
-        let store = self.sandbox.state.store.lock().unwrap();
+    pub fn sandbox_users(&self) -> Vec<roster_sandbox::journeyapps::db::User> {
+        let store = self.sandbox.state.journeyapps();
         store.list_users(0, 1000).unwrap().objects
     }
 
@@ -317,9 +313,43 @@ impl Harness {
         self.find("table.users tbody tr").await;
     }
 
+    /// Opens the app, picks the sandbox's PORTOS preset, signs in as the admin (device name as
+    /// prefilled) and waits for the sessions table.
+    pub async fn connect_to_portos(&self) {
+        self.browser.goto(&self.app_url("/")).await.unwrap();
+        self.wait_for_value("#base-url", &self.sandbox.base_url())
+            .await;
+        self.find("#preset")
+            .await
+            .select_by_value("1")
+            .await
+            .unwrap();
+        self.wait_for_value("#base-url", &self.sandbox.portos_url())
+            .await;
+        self.wait_for_value("#device-name", "Roster console").await;
+        self.fill("#login-user", "admin").await;
+        self.fill("#login-password", PASSWORD).await;
+        self.click("button[type=submit]").await;
+        self.find("table.all-sessions tbody tr").await;
+    }
+
+    /// The addresses of every request the page has made whose URL contains `part`, oldest
+    /// first, as the browser's resource timing recorded them.
+    pub async fn requested(&self, part: &str) -> Vec<String> {
+        let urls = self
+            .script(
+                "return performance.getEntriesByType('resource').map(e => e.name)\
+                 .filter(n => n.includes(arguments[0]));"
+                    .replace("arguments[0]", &serde_json::to_string(part).unwrap())
+                    .as_str(),
+            )
+            .await;
+        serde_json::from_value(urls).unwrap_or_default()
+    }
+
     /// The display name the sandbox's data model gives a user.
     pub fn display_name(&self, user_id: &str) -> Option<String> {
-        let store = self.sandbox.state.store.lock().unwrap();
+        let store = self.sandbox.state.journeyapps();
         let names = store.list_user_objects(0, 1000).unwrap().objects;
         names
             .into_iter()

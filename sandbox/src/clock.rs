@@ -14,13 +14,19 @@ pub struct Clock {
 }
 
 impl Clock {
+    /// "Now" to the second, as JourneyApps' datetimes have it.
     pub fn now(&self) -> DateTime<Utc> {
+        let now = self.now_precise();
+        DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now)
+    }
+
+    /// "Now" as precisely as the system clock tells it (PORTOS' datetimes have fractions).
+    pub fn now_precise(&self) -> DateTime<Utc> {
         let offset = Duration::try_seconds(self.offset_seconds.load(Ordering::Relaxed));
         let real = Utc::now();
-        let now = offset
+        offset
             .and_then(|offset| real.checked_add_signed(offset))
-            .unwrap_or(real);
-        DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now)
+            .unwrap_or(real)
     }
 
     /// Moves "now" forward (or back, with a negative number) by `seconds`; refused, changing

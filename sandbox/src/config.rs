@@ -4,7 +4,7 @@ use clap::Parser;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-/// Roster's sandbox: the JourneyApps Backend API v4 over SQLite, with demo data, serving the app.
+/// Roster's sandbox: the supported backend APIs over SQLite, with demo data, serving the app.
 #[derive(Debug, Clone, Parser)]
 #[command(name = "roster-sandbox", version, args_override_self = true)]
 pub struct Config {
@@ -56,6 +56,15 @@ pub struct Config {
     #[arg(long, default_value_t = 300)]
     pub token_ttl: i64,
 
+    /// PORTOS demo sessions created when its table is empty; default: as many as
+    /// --demo-users.
+    #[arg(long)]
+    pub portos_sessions: Option<u32>,
+
+    /// Seconds a PORTOS token lasts after login or refresh.
+    #[arg(long, default_value_t = 900, value_parser = clap::value_parser!(i64).range(1..=31_536_000))]
+    pub portos_token_ttl: i64,
+
     /// The origin (`http://host:port`) that URLs the sandbox hands out are built from, such as
     /// enrollment links in QR codes; default: the address it listens on. Set it to an address
     /// phones can reach when they scan codes. The request's Host header is never used.
@@ -104,6 +113,11 @@ impl Config {
                 "--public-origin must look like http://host:port, not {origin:?}"
             )),
         }
+    }
+
+    /// How many PORTOS demo sessions an empty database gets.
+    pub fn portos_sessions(&self) -> u32 {
+        self.portos_sessions.unwrap_or(self.demo_users)
     }
 
     /// Where the database lives, or None for an in-memory one.

@@ -1,8 +1,8 @@
-//! Sandbox-only routes under `/sandbox`: a device scanning an enrollment code, and test controls
+//! Sandbox-only routes under `/sandbox` (answering in JourneyApps' error shape): a device scanning an enrollment code, and test controls
 //! (injected faults, a movable clock). None of these exist on a real backend.
 
-use crate::db::{self, EnrollingDevice};
-use crate::error::{ApiError, ErrorType};
+use crate::journeyapps::db::{self, EnrollingDevice};
+use crate::journeyapps::error::{ApiError, ErrorType};
 use crate::state::{AppState, FaultKind};
 use axum::body::Bytes;
 use axum::extract::{Query, State};
@@ -24,7 +24,7 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/enroll.css", get(enroll_style))
         .route("/faults", post(faults))
         .route("/clock", post(clock))
-        .fallback(crate::api::route_error)
+        .fallback(crate::journeyapps::api::route_error)
 }
 
 /// Refuses a body that is not declared JSON: a page on another site can only send text/plain
@@ -70,7 +70,7 @@ async fn enroll(
         ));
     }
     require_json(&headers)?;
-    let fields = crate::api::json_object(&body)?;
+    let fields = crate::journeyapps::api::json_object(&body)?;
     let token = text_field(&fields, "token")?
         .ok_or_else(|| ApiError::invalid_request("token is required"))?;
     let (session_id, device_id) = state.new_uuid();
@@ -84,7 +84,7 @@ async fn enroll(
     };
     let now = state.clock.now();
     let (user_id, session) = state
-        .store()
+        .journeyapps()
         .transaction(|tx| db::enroll(tx, &token, &device, now))?;
     Ok((
         StatusCode::CREATED,
@@ -156,7 +156,7 @@ async fn faults(
     body: Bytes,
 ) -> Result<StatusCode, ApiError> {
     require_credentials(&state, &headers)?;
-    let fields = crate::api::json_object(&body)?;
+    let fields = crate::journeyapps::api::json_object(&body)?;
     let kind = match fields.get("type").and_then(Value::as_str) {
         Some(code) => FaultKind::parse(code)
             .ok_or_else(|| ApiError::invalid_value(format!("unknown type {code}")))?,
@@ -184,7 +184,7 @@ async fn clock(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     require_credentials(&state, &headers)?;
-    let fields = crate::api::json_object(&body)?;
+    let fields = crate::journeyapps::api::json_object(&body)?;
     let seconds = fields
         .get("advance_seconds")
         .and_then(Value::as_i64)
@@ -196,8 +196,11 @@ async fn clock(
     Ok(Json(json!({ "now": crate::clock::format(state.clock.now()) })).into_response())
 }
 
+/// The credentials of any of the APIs: a test of one drives the controls with its own.
 fn require_credentials(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
-    if state.authorized(headers) {
+    if crate::journeyapps::authorized(state, headers)
+        || crate::portos::caller(state, headers).is_ok()
+    {
         Ok(())
     } else {
         Err(ApiError::new(

@@ -1,18 +1,20 @@
-//! Roster's sandbox server: the JourneyApps Backend API v4 over SQLite with deterministic demo
-//! data, rate limiting, CORS and fault injection; it also serves the built app, so one process
+//! Roster's sandbox server: the backend APIs Roster supports (JourneyApps Backend API v4 at
+//! `/api`, PORTOS at `/portos`) over SQLite with deterministic demo data, each with its rate
+//! limit, its error shape and the shared fault injection; it also serves the built app, so one process
 //! is the whole demo and the backend of every end-to-end test.
 
-pub mod api;
 pub mod assets;
 pub mod clock;
 pub mod config;
 pub mod control;
-pub mod db;
-pub mod demo;
-pub mod error;
+pub mod gate;
+pub mod journeyapps;
+pub mod portos;
 pub mod proxy;
 pub mod ratelimit;
+pub mod rng;
 pub mod server;
+pub mod sqlite;
 pub mod state;
 
 pub use config::Config;

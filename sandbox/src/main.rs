@@ -13,26 +13,32 @@ async fn main() {
             std::process::exit(1);
         }
     };
-    let users = sandbox
-        .state
-        .store
-        .lock()
-        .map(|s| s.user_count().unwrap_or(0))
-        .unwrap_or(0);
+    let users = sandbox.state.journeyapps().user_count().unwrap_or(0);
+    let sessions = sandbox.state.portos().session_count().unwrap_or(0);
     let db = config
         .db_path()
         .map(|p| p.display().to_string())
         .unwrap_or("in memory".into());
-    println!("Roster sandbox is running ({users} users, database: {db}).");
+    println!(
+        "Roster sandbox is running ({users} JourneyApps users, {sessions} PORTOS sessions; \
+         database: {db})."
+    );
     match &config.dist {
         Some(_) => println!("  Open the console:  {}/", sandbox.url()),
         None => println!("  (API only: start with --dist dist to serve the console)"),
     }
-    println!("  Base URL:          {}", sandbox.base_url());
-    println!("  Named Token:       {}", config.api_token);
+    println!("  JourneyApps");
+    println!("    Base URL:        {}", sandbox.base_url());
+    println!("    Named Token:     {}", config.api_token);
     println!(
-        "  or Basic auth:     user {}  password {}",
+        "    or Basic auth:   user {}  password {}",
         config.deployment_id, config.api_password
+    );
+    println!("  PORTOS");
+    println!("    Server address:  {}", sandbox.portos_url());
+    println!(
+        "    Login:           user admin  password {}  (any device name)",
+        config.api_password
     );
     println!("Press Ctrl+C to stop.");
     if config.open && config.dist.is_some() {

@@ -9,7 +9,7 @@
 //! method, the path without its query, the status and the time.
 
 use crate::assets;
-use crate::error::{ApiError, ErrorType};
+use crate::journeyapps::error::{ApiError, ErrorType};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::header::{ACCEPT, AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, HOST, RETRY_AFTER};

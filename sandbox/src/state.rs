@@ -3,12 +3,11 @@
 
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::db::Store;
-use crate::demo::Rng;
-use crate::error::ErrorType;
+use crate::gate::Api;
+use crate::journeyapps::error::ErrorType;
 use crate::ratelimit::TokenBucket;
-use axum::http::{header, HeaderMap};
-use base64::Engine;
+use crate::rng::Rng;
+use crate::{journeyapps, portos};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
@@ -49,10 +48,11 @@ impl FaultKind {
 /// Everything the handlers share.
 pub struct AppState {
     pub config: Config,
-    pub store: Mutex<Store>,
+    journeyapps: Mutex<journeyapps::db::Store>,
+    portos: Mutex<portos::Store>,
     pub clock: Clock,
-    /// The API's rate limit.
-    pub bucket: TokenBucket,
+    /// Each API's rate limit, in the order of [`Api::ALL`].
+    buckets: [TokenBucket; Api::ALL.len()],
     /// `/sandbox/enroll`'s own rate limit: a page anywhere must not be able to flood it.
     pub enroll_bucket: TokenBucket,
     /// `scheme://host[:port]` that URLs handed out (enrollment links) are built from: the
@@ -64,17 +64,38 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// The state of a sandbox reached at `public_origin`.
-    pub fn new(config: Config, store: Store, public_origin: String) -> Self {
+    /// Opens each API's database as configured, seeding demo data into empty ones, for a
+    /// sandbox reached at `public_origin`.
+    pub fn open(config: Config, public_origin: String) -> rusqlite::Result<AppState> {
+        let path = config.db_path();
+        let mut store = journeyapps::db::Store::open(path.as_deref())?;
+        if store.user_count()? == 0 && config.demo_users > 0 {
+            let (users, sessions) =
+                journeyapps::demo::generate(config.demo_users, chrono::Utc::now());
+            store.insert(&users, &sessions)?;
+        }
+        let mut portos_store = portos::Store::open(path.as_deref())?;
+        portos::seed(&mut portos_store, config.portos_sessions())?;
+        Ok(AppState::new(config, store, portos_store, public_origin))
+    }
+
+    /// The state of a sandbox over these databases, reached at `public_origin`.
+    pub fn new(
+        config: Config,
+        journeyapps: journeyapps::db::Store,
+        portos: portos::Store,
+        public_origin: String,
+    ) -> Self {
         let seed = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_nanos() as u64)
             .unwrap_or(7);
         AppState {
-            bucket: TokenBucket::new(config.rate, config.burst),
+            buckets: Api::ALL.map(|_| TokenBucket::new(config.rate, config.burst)),
             enroll_bucket: TokenBucket::new(config.rate, config.burst),
             config,
-            store: Mutex::new(store),
+            journeyapps: Mutex::new(journeyapps),
+            portos: Mutex::new(portos),
             clock: Clock::default(),
             public_origin,
             faults: Mutex::new(None),
@@ -83,45 +104,37 @@ impl AppState {
         }
     }
 
-    /// The database, whatever an earlier holder did.
-    pub fn store(&self) -> MutexGuard<'_, Store> {
-        self.store.lock().unwrap_or_else(|p| p.into_inner())
+    /// JourneyApps' database, whatever an earlier holder did.
+    pub fn journeyapps(&self) -> MutexGuard<'_, journeyapps::db::Store> {
+        self.journeyapps.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// True if the request carries the Named Token or the Basic credentials of this deployment.
-    pub fn authorized(&self, headers: &HeaderMap) -> bool {
-        let Some(value) = headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-        else {
-            return false;
-        };
-        let Some((scheme, credentials)) = value.trim().split_once(' ') else {
-            return false;
-        };
-        let credentials = credentials.trim();
-        if scheme.eq_ignore_ascii_case("bearer") {
-            credentials
-                .strip_prefix("O:")
-                .is_some_and(|token| same_secret(token, &self.config.api_token))
-        } else if scheme.eq_ignore_ascii_case("basic") {
-            let decoded = base64::engine::general_purpose::STANDARD.decode(credentials);
-            let text = decoded.ok().and_then(|bytes| String::from_utf8(bytes).ok());
-            text.as_deref()
-                .and_then(|t| t.split_once(':'))
-                .is_some_and(|(user, password)| {
-                    user == self.config.deployment_id
-                        && same_secret(password, &self.config.api_password)
-                })
-        } else {
-            false
-        }
+    /// PORTOS' database.
+    pub fn portos(&self) -> MutexGuard<'_, portos::Store> {
+        self.portos.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// An API's rate limit.
+    pub fn bucket(&self, api: Api) -> &TokenBucket {
+        let index = Api::ALL.iter().position(|a| *a == api).unwrap_or(0);
+        &self.buckets[index]
+    }
+
+    /// How long a PORTOS token lasts, in 100 ns ticks.
+    pub fn portos_token_lifetime(&self) -> i64 {
+        self.config.portos_token_ttl.saturating_mul(10_000_000)
     }
 
     /// An 8-digit enrollment token like the documented sample.
     pub fn new_enrollment_token(&self) -> String {
         let mut rng = self.token_rng.lock().unwrap_or_else(|p| p.into_inner());
         format!("{:08}", rng.below(100_000_000))
+    }
+
+    /// `length` random letters and digits, for ids and tokens made at run time.
+    pub fn random_text(&self, length: usize) -> String {
+        let mut rng = self.token_rng.lock().unwrap_or_else(|p| p.into_inner());
+        rng.text(length)
     }
 
     /// A fresh random id for sessions and devices created at run time.
@@ -161,7 +174,7 @@ impl AppState {
 }
 
 /// Compares secrets without stopping at the first difference.
-fn same_secret(given: &str, expected: &str) -> bool {
+pub fn same_secret(given: &str, expected: &str) -> bool {
     let (a, b) = (given.as_bytes(), expected.as_bytes());
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

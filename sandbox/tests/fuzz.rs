@@ -1,7 +1,8 @@
 //! Fuzzing the sandbox with whatever a client might send: any method, path, query, headers
 //! and body, straight into its router (in this process, no network). The bar: no panic (with
 //! `panic = "abort"` any one would kill the server), and every answer of the API and the
-//! sandbox's own routes that is an error is JSON in the documented shape.
+//! sandbox's own routes that is an error is JSON in the documented shape (PORTOS': a full
+//! RFC 7807 problem).
 //!
 //! `cargo test -p roster-sandbox --test fuzz` runs a short pass; `bash .ci/fuzz` a million
 //! cases.
@@ -9,7 +10,6 @@
 use axum::body::Body;
 use axum::http::{header, Request};
 use proptest::prelude::*;
-use roster_sandbox::db::Store;
 use roster_sandbox::server::router;
 use roster_sandbox::state::AppState;
 use roster_sandbox::Config;
@@ -20,15 +20,28 @@ const TOKEN: &str = "fuzz-token";
 const DEPLOYMENT: &str = "64f1a2b3c4d5e6f708192a3b";
 
 /// One sandbox for every case, as a server lives on from request to request (what one case
-/// changes, the next case meets), and the runtime that drives it.
-fn sandbox() -> &'static (tokio::runtime::Runtime, axum::Router) {
-    static SANDBOX: OnceLock<(tokio::runtime::Runtime, axum::Router)> = OnceLock::new();
+/// changes, the next case meets), the runtime that drives it, and a PORTOS token.
+fn sandbox() -> &'static (tokio::runtime::Runtime, axum::Router, String) {
+    static SANDBOX: OnceLock<(tokio::runtime::Runtime, axum::Router, String)> = OnceLock::new();
     SANDBOX.get_or_init(|| {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .unwrap();
-        (runtime, router(state()))
+        let app = router(state());
+        let login = Request::post("/portos/api/auth")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(
+                r#"{"UserName":"admin","Password":"fuzz-password","DeviceName":"fuzz"}"#,
+            ))
+            .unwrap();
+        let answer = runtime.block_on(app.clone().oneshot(login)).unwrap();
+        let body = runtime
+            .block_on(axum::body::to_bytes(answer.into_body(), 1 << 20))
+            .unwrap();
+        let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        let token = body["tokenId"].as_str().unwrap().to_string();
+        (runtime, app, token)
     })
 }
 
@@ -43,14 +56,15 @@ fn state() -> Arc<AppState> {
         "0",
         "--api-token",
         TOKEN,
+        "--api-password",
+        "fuzz-password",
+        "--portos-token-ttl",
+        "31536000",
         "--deployment-id",
         DEPLOYMENT,
     ])
     .unwrap();
-    let mut store = Store::open(None).unwrap();
-    let (users, sessions) = roster_sandbox::demo::generate(20, chrono::Utc::now());
-    store.insert(&users, &sessions).unwrap();
-    Arc::new(AppState::new(config, store, "http://127.0.0.1:8080".into()))
+    Arc::new(AppState::open(config, "http://127.0.0.1:8080".into()).unwrap())
 }
 
 /// Paths a client could ask for: the API's routes with odd segments, the sandbox's own, and
@@ -67,6 +81,9 @@ fn path() -> impl Strategy<Value = String> {
         Just("batch.json".to_string()),
         Just("objects".to_string()),
         Just("user.json".to_string()),
+        Just("api".to_string()),
+        Just("auth".to_string()),
+        Just("refresh".to_string()),
         Just("%FF".to_string()),
         Just("%00".to_string()),
         Just("..".to_string()),
@@ -76,6 +93,7 @@ fn path() -> impl Strategy<Value = String> {
         Just(format!("/api/v4/{DEPLOYMENT}")),
         Just("/api/v4/other".to_string()),
         Just("/sandbox".to_string()),
+        Just("/portos".to_string()),
         Just(String::new()),
     ];
     (base, proptest::collection::vec(segment, 0..6)).prop_map(|(base, segments)| {
@@ -98,11 +116,21 @@ fn query() -> impl Strategy<Value = String> {
         Just("1e3".to_string()),
         "[0-9]{0,20}",
         "[a-z%&=]{0,8}",
+        "(eq|ne|gt|ge|lt|le|ct|xx):[a-zA-Z0-9%:;.+-]{0,24}",
+        "-?(startedAt|sessionId|identity.userName|x)(:desc|:asc)?(,-?startedAt)?",
+        Just("ge:2023-08-04T11%253A19%253A39.98Z;lt:9999-12-31T23:59:59.9999999Z".to_string()),
     ];
     let key = prop_oneof![
         Just("limit".to_string()),
         Just("skip".to_string()),
         Just("k".to_string()),
+        Just("$skip".to_string()),
+        Just("$take".to_string()),
+        Just("$sort".to_string()),
+        Just("$count".to_string()),
+        Just("sessionId".to_string()),
+        Just("identity.deviceName".to_string()),
+        Just("startedAt".to_string()),
         "[a-z]{0,5}",
     ];
     proptest::collection::vec((key, value), 0..4).prop_map(|pairs| {
@@ -145,6 +173,12 @@ fn body() -> impl Strategy<Value = Vec<u8>> {
                 .into_bytes()
         }),
         (number.clone(), number.clone(), ".{0,10}").prop_map(|(a, b, t)| {
+            serde_json::json!({"UserName": a, "Password": t, "DeviceName": b, "tokenId": t,
+                               "refreshToken": a})
+            .to_string()
+            .into_bytes()
+        }),
+        (number.clone(), number.clone(), ".{0,10}").prop_map(|(a, b, t)| {
             serde_json::json!({"advance_seconds": a, "count": b, "type": t, "token": t, "wipe": a})
                 .to_string()
                 .into_bytes()
@@ -174,17 +208,19 @@ proptest! {
         query in query(),
         body in body(),
         json in any::<bool>(),
-        authorized in any::<bool>(),
+        authorized in 0..3u8,
     ) {
-        let (runtime, app) = sandbox();
+        let (runtime, app, portos_token) = sandbox();
         let app = app.clone();
         let uri = if query.is_empty() { path.clone() } else { format!("{path}?{query}") };
         let mut request = Request::builder().method(method).uri(&uri);
         if json {
             request = request.header(header::CONTENT_TYPE, "application/json");
         }
-        if authorized {
-            request = request.header(header::AUTHORIZATION, format!("Bearer O:{TOKEN}"));
+        match authorized {
+            1 => request = request.header(header::AUTHORIZATION, format!("Bearer O:{TOKEN}")),
+            2 => request = request.header(header::AUTHORIZATION, format!("Bearer {portos_token}")),
+            _ => {}
         }
         let Ok(request) = request.body(Body::from(body)) else {
             // Not even an HTTP request (an invalid URI): hyper refuses it before the sandbox.
@@ -192,7 +228,8 @@ proptest! {
         };
         let response = runtime.block_on(app.oneshot(request)).unwrap();
         let status = response.status();
-        let api = path.starts_with("/api") || path.starts_with("/sandbox");
+        let portos = path.starts_with("/portos");
+        let api = path.starts_with("/api") || path.starts_with("/sandbox") || portos;
         if api && (status.is_client_error() || status.is_server_error()) {
             let kind = response
                 .headers()
@@ -200,12 +237,18 @@ proptest! {
                 .and_then(|t| t.to_str().ok())
                 .unwrap_or_default()
                 .to_string();
-            prop_assert!(kind.starts_with("application/json"), "{status} {uri}: {kind}");
+            let expected = if portos { "application/problem+json" } else { "application/json" };
+            prop_assert!(kind.starts_with(expected), "{status} {uri}: {kind}");
             let bytes = runtime
                 .block_on(axum::body::to_bytes(response.into_body(), 1 << 20))
                 .unwrap();
             let error: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
             prop_assert!(error["type"].is_string() && error["detail"].is_string(), "{uri}: {error}");
+            if portos {
+                let members = ["title", "status", "instance", "traceId", "errorCode"];
+                prop_assert!(members.iter().all(|m| error.get(m).is_some()), "{uri}: {error}");
+                prop_assert_eq!(error["status"].as_u64(), Some(u64::from(status.as_u16())));
+            }
         }
     }
 }

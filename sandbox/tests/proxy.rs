@@ -92,7 +92,7 @@ async fn forwards_calls_with_their_credentials_and_never_logs_them() {
         .await
         .unwrap();
     assert_eq!(locked.status(), 204);
-    assert!(sandbox.state.store().user(&id).unwrap().locked);
+    assert!(sandbox.state.journeyapps().user(&id).unwrap().locked);
 
     // Without credentials, the upstream's own refusal comes back.
     let refused = client

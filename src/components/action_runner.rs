@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use roster_core::backend::run::send_action;
 use roster_core::backend::LoadEvent;
-use roster_core::model::action::Action;
+use roster_core::model::action::{Action, Performed};
 
 /// The outcome of the last action, shown above what it acted on.
 #[derive(Clone, Debug, PartialEq)]
@@ -67,7 +67,11 @@ impl ActionRunner {
             let _ = self.busy.try_set(false);
             let _ = waiting.try_set(None);
             let outcome = match result {
-                Ok(()) => Outcome::Done(action.done_message(&who)),
+                Ok(Performed::Done) => Outcome::Done(action.done_message(&who)),
+                Ok(Performed::AlreadyDone(why)) => Outcome::Done(format!(
+                    "{} on {who}: {why}; nothing needed doing.",
+                    action.name()
+                )),
                 Err(err) if err.may_have_run() => Outcome::Unknown(format!(
                     "{} on {who}: {} The page now shows what the server has; check it before \
                      trying again.",

@@ -284,7 +284,7 @@ fn lost_answers_text(run: &BulkRun) -> String {
     let settled = |done: bool| {
         run.targets
             .iter()
-            .filter(|t| t.settled.is_some() && (t.outcome == TargetOutcome::Done) == done)
+            .filter(|t| t.was_read_back() && (t.outcome == TargetOutcome::Done) == done)
             .count()
     };
     let mut text = format!(
@@ -355,9 +355,9 @@ fn BulkResults(run: BulkRun) -> impl IntoView {
                         .into_iter()
                         .take(RESULT_ROWS)
                         .map(|t| {
-                            let (class, text) = match (&t.outcome, t.settled) {
+                            let (class, text) = match (&t.outcome, t.note) {
                                 (TargetOutcome::Done, None) => ("done", "Done".to_string()),
-                                (TargetOutcome::Done, Some(_)) => ("done", "Done (read back)".to_string()),
+                                (TargetOutcome::Done, Some(note)) => ("done", format!("Done ({})", note.to_lowercase())),
                                 (TargetOutcome::Failed(message), _) => ("failed", format!("Failed: {message}")),
                                 (TargetOutcome::Unknown(message), _) => ("unknown", format!("Unknown: {message}")),
                                 (TargetOutcome::Pending, _) => ("pending", "Not sent".to_string()),

@@ -1,5 +1,6 @@
-//! The fields of a table's filter bar: search, a menu of choices, the platform menu, and
-//! "more than N days" numbers. Each shows the view's value and edits it through the table.
+//! The fields of a table's filter bar: search and other text, a menu of choices, the platform
+//! menu, and numbers ("more than N days"). Each shows the view's value and edits it through
+//! the table.
 
 use leptos::prelude::*;
 
@@ -61,12 +62,34 @@ pub fn PlatformFilter(
     }
 }
 
-/// A "more than N days" number field; empty means no filter.
+/// A text field other than the search (a user's name); empty means no filter.
 #[component]
-pub fn DaysFilter(
+pub fn TextFilter(
     id: &'static str,
     label: &'static str,
-    #[prop(into)] days: Signal<Option<u32>>,
+    #[prop(into)] text: Signal<Option<String>>,
+    on_input: impl Fn(leptos::ev::Event) + 'static,
+) -> impl IntoView {
+    view! {
+        <label>
+            {label}
+            <input
+                id=id
+                type="text"
+                spellcheck="false"
+                prop:value=move || text.get().unwrap_or_default()
+                on:input=on_input
+            />
+        </label>
+    }
+}
+
+/// A whole-number field ("more than N days", "within N hours"); empty means no filter.
+#[component]
+pub fn NumberFilter(
+    id: &'static str,
+    label: &'static str,
+    #[prop(into)] value: Signal<Option<u32>>,
     on_input: impl Fn(leptos::ev::Event) + 'static,
 ) -> impl IntoView {
     view! {
@@ -77,7 +100,7 @@ pub fn DaysFilter(
                 type="number"
                 min="0"
                 inputmode="numeric"
-                prop:value=move || days.get().map(|d| d.to_string()).unwrap_or_default()
+                prop:value=move || value.get().map(|n| n.to_string()).unwrap_or_default()
                 on:input=on_input
             />
         </label>

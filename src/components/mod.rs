@@ -6,6 +6,7 @@ mod bulk_dialog;
 mod enrollment_dialog;
 mod error_notice;
 pub mod filters;
+pub mod gather;
 mod modal;
 mod session_cells;
 pub mod table;

@@ -1,8 +1,10 @@
 //! The cells of one session's row: a cell per column, and the session's action buttons where
-//! the columns put them. The all-sessions table and the user page both use it.
+//! the columns put them; the console's own session says so by its device. The all-sessions
+//! table and the user page both use it.
 
 use super::table::CellView;
 use super::SessionActionButtons;
+use crate::client::use_client;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use roster_core::backend::Capabilities;
@@ -22,10 +24,22 @@ pub fn SessionCells(
     #[prop(into)] on_action: Callback<(Session, Action)>,
     now: DateTime<Utc>,
 ) -> impl IntoView {
+    let own = use_client().own_session().as_ref() == Some(&session.id);
     columns
         .iter()
         .map(|&column| {
-            if column == SessionColumn::Actions {
+            if own && column == SessionColumn::Device {
+                view! {
+                    <td class="own-session">
+                        {session.device().to_string()}
+                        " "
+                        <span class="badge own" title="The session this console is signed in with">
+                            "this console"
+                        </span>
+                    </td>
+                }
+                .into_any()
+            } else if column == SessionColumn::Actions {
                 view! {
                     <SessionActionButtons
                         user=user.clone()

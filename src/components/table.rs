@@ -1,6 +1,8 @@
 //! The one table controller every table page uses: the view in the URL, the rows it shows, the
 //! page of them on screen, the selection (kept by row keys, never by positions) and the bulk
-//! dialog. Pages declare their columns and how a row renders; the deciding is done natively in
+//! dialog. A table either holds every row and decides the view here, or (for a backend that
+//! filters, sorts and pages on the server) asks the server for the page on screen. Pages
+//! declare their columns and how a row renders; the deciding is done natively in
 //! `roster_core::table`.
 
 use crate::routes::Route;
@@ -8,10 +10,20 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
+use roster_core::backend::ApiError;
 use roster_core::bulk::BulkRun;
 use roster_core::model::time;
-use roster_core::table::{page_bounds, Cell, Column, TableModel, TableView, PAGE_SIZE};
-use std::collections::HashSet;
+use roster_core::table::selection::Selection;
+use roster_core::table::server::{PageAt, ServerModel, ServerPage};
+use roster_core::table::{Cell, Column, PagePosition, TableModel, TableView, PAGE_SIZE};
+use std::future::Future;
+use std::sync::Arc;
+
+/// Whether a row is kept out of "select all" (the console's own session).
+type Protects<K> = Arc<dyn Fn(&K) -> bool + Send + Sync>;
+
+/// Where each page seen starts, and how many rows come before it.
+type Starts = Vec<(PageAt, u64)>;
 
 /// The state of one table page.
 pub struct TableController<M: TableModel> {
@@ -20,16 +32,20 @@ pub struct TableController<M: TableModel> {
     /// The view in the URL.
     pub view: Memo<M::View>,
     show: Callback<M::View>,
-    /// Where the rows the view shows are, in its order.
+    /// Where the rows on screen come from, in the view's order: every row the view shows, or
+    /// the page the server sent.
     pub shown: Memo<Vec<M::At>>,
     /// The page of rows on screen, from 0.
     pub page: RwSignal<usize>,
     /// The rows ticked for a bulk action.
-    pub selection: RwSignal<HashSet<M::Key>>,
+    pub selection: RwSignal<Selection<M::Key>>,
     /// The bulk run whose dialog is open.
     pub bulk: RwSignal<Option<BulkRun>>,
     /// "Now" for relative times and age filters: fixed per load, so rows do not shift.
     pub now: DateTime<Utc>,
+    protects: StoredValue<Option<Protects<M::Key>>>,
+    /// Set for a table the server pages.
+    server: Option<ServerPages<M>>,
 }
 
 impl<M: TableModel> Clone for TableController<M> {
@@ -40,8 +56,43 @@ impl<M: TableModel> Clone for TableController<M> {
 
 impl<M: TableModel> Copy for TableController<M> {}
 
+/// How the page on screen of a table the server pages came in.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PageStatus {
+    Loading,
+    Ready,
+    /// Why it could not be read.
+    Failed(String),
+}
+
+/// A table the server filters, sorts and pages: where the pages seen start, and the one on
+/// screen.
+pub struct ServerPages<M: TableModel> {
+    /// Where the rows of the page on screen are, in the server's order.
+    order: RwSignal<Vec<M::At>>,
+    /// How many rows the view shows, when the server says.
+    total: RwSignal<Option<u64>>,
+    /// For the view they belong to: where each page seen starts, and how many rows come
+    /// before it.
+    starts: RwSignal<(M::View, Starts)>,
+    /// Where the page after the one on screen starts, if there is one.
+    next: RwSignal<Option<PageAt>>,
+    /// Whether the page on screen is in.
+    pub status: RwSignal<PageStatus>,
+    /// Reads the page on screen again.
+    reload: Callback<()>,
+}
+
+impl<M: TableModel> Clone for ServerPages<M> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<M: TableModel> Copy for ServerPages<M> {}
+
 impl<M: TableModel> TableController<M> {
-    /// A controller over `data`, with its view in the URL of `route`.
+    /// A controller over all of `data`, with its view in the URL of `route`.
     pub fn new(data: M, route: Route) -> Self {
         let now = Utc::now();
         let data = RwSignal::new(data);
@@ -56,10 +107,36 @@ impl<M: TableModel> TableController<M> {
             show,
             shown,
             page: first_page_on_change(view),
-            selection: RwSignal::new(HashSet::new()),
+            selection: RwSignal::new(Selection::default()),
             bulk: RwSignal::new(None),
             now,
+            protects: StoredValue::new(None),
+            server: None,
         }
+    }
+
+    /// Keeps the rows `protects` says out of "select all": they are taken only when ticked on
+    /// their own.
+    pub fn protect(self, protects: impl Fn(&M::Key) -> bool + Send + Sync + 'static) -> Self {
+        self.protects.set_value(Some(Arc::new(protects)));
+        self
+    }
+
+    /// Whether the row with `key` is protected.
+    pub fn is_protected(&self, key: &M::Key) -> bool {
+        self.protects
+            .with_value(|p| p.as_ref().is_some_and(|protects| protects(key)))
+    }
+
+    /// Whether the rows come from the server a page at a time.
+    pub fn is_server_paged(&self) -> bool {
+        self.server.is_some()
+    }
+
+    /// How the page on screen came in (always ready for a table that holds every row).
+    pub fn status(&self) -> PageStatus {
+        self.server
+            .map_or(PageStatus::Ready, |server| server.status.get())
     }
 
     /// Shows `view` (in the URL).
@@ -80,38 +157,132 @@ impl<M: TableModel> TableController<M> {
         }
     }
 
-    /// How many rows the view shows (tracked).
-    pub fn matching(&self) -> usize {
-        self.shown.with(Vec::len)
+    /// How many rows the view shows (tracked); unknown when the server does not say.
+    pub fn matching(&self) -> Option<u64> {
+        match self.server {
+            Some(server) => server.total.get(),
+            None => Some(self.shown.with(Vec::len) as u64),
+        }
+    }
+
+    /// Where the page on screen is, for the pager (tracked).
+    pub fn position(&self) -> PagePosition {
+        match self.server {
+            Some(server) => {
+                let before = server.starts.with(|(_, starts)| {
+                    starts.get(self.page.get()).map_or(0, |(_, before)| *before)
+                });
+                let rows = server.order.with(Vec::len);
+                let next = server.next.with(Option::is_some);
+                PagePosition::server(before, rows, server.total.get(), next)
+            }
+            None => PagePosition::local(self.shown.with(Vec::len), self.page.get(), PAGE_SIZE),
+        }
+    }
+
+    /// Shows the next page, or the previous one.
+    pub fn turn(&self, forward: bool) {
+        let page = self.page.get_untracked();
+        let Some(server) = self.server else {
+            let position = self.position_untracked();
+            if (forward && position.next) || (!forward && position.previous) {
+                self.page.set(if forward { page + 1 } else { page - 1 });
+            }
+            return;
+        };
+        if !forward {
+            self.page.set(page.saturating_sub(1));
+            return;
+        }
+        let Some(next) = server.next.get_untracked() else {
+            return;
+        };
+        let rows = server.order.with_untracked(Vec::len) as u64;
+        let view = self.view.get_untracked();
+        server.starts.update(|(for_view, starts)| {
+            if *for_view != view {
+                *for_view = view;
+                *starts = vec![(PageAt::Start, 0)];
+            }
+            let before = starts.get(page).map_or(0, |(_, before)| *before);
+            starts.truncate(page + 1);
+            starts.push((next, before + rows));
+        });
+        self.page.set(page + 1);
+    }
+
+    fn position_untracked(&self) -> PagePosition {
+        untrack(|| self.position())
     }
 
     /// Where the rows on screen are (tracked).
     pub fn page_positions(&self) -> Vec<M::At> {
-        let (start, end) = page_bounds(self.matching(), self.page.get(), PAGE_SIZE);
-        self.shown.with(|shown| shown[start..end].to_vec())
+        if self.server.is_some() {
+            return self.shown.get();
+        }
+        let position = self.position();
+        let (start, end) = (
+            position.first.saturating_sub(1) as usize,
+            position.last as usize,
+        );
+        self.shown
+            .with(|shown| shown.get(start..end).map(<[_]>::to_vec).unwrap_or_default())
     }
 
-    /// The keys of the rows on screen (tracked).
-    pub fn page_keys(&self) -> Vec<M::Key> {
+    /// The keys of the rows on screen, and whether each is protected (tracked).
+    pub fn page_keys(&self) -> Vec<(M::Key, bool)> {
         let positions = self.page_positions();
-        self.data
-            .with(|d| positions.into_iter().map(|at| d.key(at)).collect())
+        self.data.with(|d| {
+            positions
+                .into_iter()
+                .map(|at| {
+                    let key = d.key(at);
+                    let protected = self.is_protected(&key);
+                    (key, protected)
+                })
+                .collect()
+        })
     }
 
-    /// Ticks every row the view shows.
+    /// Whether the row with `key` is ticked (tracked).
+    pub fn is_ticked(&self, key: &M::Key) -> bool {
+        let protected = self.is_protected(key);
+        self.selection.with(|s| s.is_ticked(key, protected))
+    }
+
+    /// Ticks or unticks one row.
+    pub fn tick(&self, key: M::Key, on: bool) {
+        let protected = self.is_protected(&key);
+        self.selection.update(|s| s.tick(key, on, protected));
+    }
+
+    /// Ticks every row the view shows (also those not loaded, on a table the server pages).
     pub fn select_all_matching(&self) {
-        let keys: HashSet<M::Key> = self.shown.with_untracked(|shown| {
-            self.data
-                .with_untracked(|d| shown.iter().map(|&at| d.key(at)).collect())
+        if self.server.is_some() {
+            self.selection.update(Selection::tick_all_matching);
+            return;
+        }
+        let rows: Vec<(M::Key, bool)> = self.shown.with_untracked(|shown| {
+            self.data.with_untracked(|d| {
+                shown
+                    .iter()
+                    .map(|&at| {
+                        let key = d.key(at);
+                        let protected = self.is_protected(&key);
+                        (key, protected)
+                    })
+                    .collect()
+            })
         });
-        self.selection.set(keys);
+        self.selection.update(|s| s.tick_many(rows, true));
     }
 
-    /// Where the ticked rows that are still loaded are, in the order they were loaded.
+    /// Where the rows ticked one by one that are still loaded are, in the order they were
+    /// loaded.
     pub fn selected_positions(&self) -> Vec<M::At> {
-        let mut found: Vec<M::At> = self.selection.with_untracked(|keys| {
+        let mut found: Vec<M::At> = self.selection.with_untracked(|selection| {
             self.data
-                .with_untracked(|d| keys.iter().filter_map(|key| d.find(key)).collect())
+                .with_untracked(|d| selection.keys().filter_map(|key| d.find(key)).collect())
         });
         found.sort_unstable();
         found
@@ -122,8 +293,112 @@ impl<M: TableModel> TableController<M> {
     pub fn close_bulk(&self, changed: bool, reload: Callback<()>) {
         self.bulk.set(None);
         if changed {
-            self.selection.update(HashSet::clear);
-            reload.run(());
+            self.selection.update(Selection::clear);
+            match self.server {
+                Some(server) => server.reload.run(()),
+                None => reload.run(()),
+            }
+        }
+    }
+}
+
+impl<M: ServerModel> TableController<M> {
+    /// A controller over a table the server filters, sorts and pages: `fetch` reads the page
+    /// that starts at a place for a view. Its view lives in the URL of `route`.
+    pub fn server<F, Fut>(route: Route, fetch: F) -> Self
+    where
+        F: Fn(M::View, PageAt) -> Fut + Copy + Send + Sync + 'static,
+        Fut: Future<Output = Result<ServerPage<M::Row>, ApiError>> + 'static,
+    {
+        let now = Utc::now();
+        let data = RwSignal::new(M::default());
+        let (view, show) = use_url_view::<M::View>(route);
+        let page = first_page_on_change(view);
+        let order = RwSignal::new(Vec::new());
+        let total = RwSignal::new(None);
+        let starts = RwSignal::new((view.get_untracked(), vec![(PageAt::Start, 0)]));
+        let next = RwSignal::new(None);
+        let status = RwSignal::new(PageStatus::Loading);
+        let selection = RwSignal::new(Selection::default());
+        // What to read: the view and where its page on screen starts. Pages seen for another
+        // view do not count: a new view starts at its first page.
+        let wanted = Memo::new(move |_| {
+            let view = view.get();
+            let at = starts.with(|(for_view, starts)| {
+                (*for_view == view)
+                    .then(|| starts.get(page.get()).map(|(at, _)| at.clone()))
+                    .flatten()
+            });
+            (view, at.unwrap_or(PageAt::Start))
+        });
+        // "All matching" belongs to the view it was ticked in.
+        Effect::new(move |seen: Option<M::View>| {
+            let view = view.get();
+            if seen.is_some_and(|seen| seen != view) {
+                selection.update(|s| {
+                    if s.all_matching() {
+                        s.clear();
+                    }
+                });
+            }
+            view
+        });
+        // Each read has a number; an answer to one since superseded is dropped.
+        let latest = StoredValue::new(0u64);
+        let read = move |(view, at): (M::View, PageAt)| {
+            let number = latest.get_value() + 1;
+            latest.set_value(number);
+            status.set(PageStatus::Loading);
+            let answer = fetch(view, at);
+            leptos::task::spawn_local(async move {
+                let answer = answer.await;
+                if latest.try_get_value() != Some(number) {
+                    return;
+                }
+                match answer {
+                    Ok(page) => {
+                        let positions = data
+                            .try_update(|d| d.add_rows(page.items))
+                            .unwrap_or_default();
+                        let _ = order.try_set(positions);
+                        let _ = total.try_set(page.total);
+                        let _ = next.try_set(page.next);
+                        let _ = status.try_set(PageStatus::Ready);
+                    }
+                    Err(err) => {
+                        let _ = status.try_set(PageStatus::Failed(err.message()));
+                    }
+                }
+            });
+        };
+        Effect::new(move |_| read(wanted.get()));
+        // The rows held are replaced by their fresh copies as the page comes in.
+        let reload = Callback::new(move |_| read(wanted.get_untracked()));
+        TableController {
+            data,
+            view,
+            show,
+            shown: Memo::new(move |_| order.get()),
+            page,
+            selection,
+            bulk: RwSignal::new(None),
+            now,
+            protects: StoredValue::new(None),
+            server: Some(ServerPages {
+                order,
+                total,
+                starts,
+                next,
+                status,
+                reload,
+            }),
+        }
+    }
+
+    /// Reads the page on screen again.
+    pub fn reload(&self) {
+        if let Some(server) = self.server {
+            server.reload.run(());
         }
     }
 }
@@ -254,43 +529,47 @@ pub fn CellView(cell: Cell, now: DateTime<Utc>) -> impl IntoView {
     }
 }
 
-/// Previous / next page buttons and where the shown rows are in the whole list.
+/// Previous / next page buttons and where the rows on screen are among all the view shows.
 #[component]
 pub fn Pager(
-    /// How many rows match.
+    #[prop(into)] position: Signal<PagePosition>,
+    /// Turns a page forward (true) or back.
     #[prop(into)]
-    len: Signal<usize>,
-    page: RwSignal<usize>,
+    on_turn: Callback<bool>,
 ) -> impl IntoView {
-    let bounds = move || page_bounds(len.get(), page.get(), PAGE_SIZE);
-    let pages = move || len.get().div_ceil(PAGE_SIZE);
     view! {
-        <Show when=move || { pages() > 1 }>
+        <Show when=move || position.get().paged()>
             <nav class="pager" aria-label="Pages">
                 <button
                     type="button"
                     class="prev-page"
-                    prop:disabled=move || bounds().0 == 0
-                    on:click=move |_| page.set(bounds().0 / PAGE_SIZE - 1)
+                    prop:disabled=move || !position.get().previous
+                    on:click=move |_| on_turn.run(false)
                 >
                     "‹ Previous"
                 </button>
-                <span class="page-position" aria-live="polite">
-                    {move || {
-                        let (start, end) = bounds();
-                        format!("Rows {}–{end} of {}", start + 1, len.get())
-                    }}
-                </span>
+                <span class="page-position" aria-live="polite">{move || position.get().text()}</span>
                 <button
                     type="button"
                     class="next-page"
-                    prop:disabled=move || { bounds().1 >= len.get() }
-                    on:click=move |_| page.set(bounds().0 / PAGE_SIZE + 1)
+                    prop:disabled=move || !position.get().next
+                    on:click=move |_| on_turn.run(true)
                 >
                     "Next ›"
                 </button>
             </nav>
         </Show>
+    }
+}
+
+/// The pager of a table.
+#[component]
+pub fn TablePager<M: TableModel>(table: TableController<M>) -> impl IntoView {
+    view! {
+        <Pager
+            position=Signal::derive(move || table.position())
+            on_turn=move |forward| table.turn(forward)
+        />
     }
 }
 
@@ -304,7 +583,7 @@ pub fn SelectCell<M: TableModel>(
 ) -> impl IntoView {
     let checked = {
         let key = key.clone();
-        move || table.selection.with(|s| s.contains(&key))
+        move || table.is_ticked(&key)
     };
     view! {
         <td class="select">
@@ -313,27 +592,19 @@ pub fn SelectCell<M: TableModel>(
                 class="select-row"
                 aria-label=format!("Select {label}")
                 prop:checked=checked
-                on:change=move |ev| {
-                    let on = event_target_checked(&ev);
-                    table.selection.update(|s| {
-                        if on {
-                            s.insert(key.clone());
-                        } else {
-                            s.remove(&key);
-                        }
-                    });
-                }
+                on:change=move |ev| table.tick(key.clone(), event_target_checked(&ev))
             />
         </td>
     }
 }
 
-/// The header checkbox: ticks or clears every row of the page shown.
+/// The header checkbox: ticks or clears every row of the page shown (but a protected one).
 #[component]
 pub fn SelectPageHeader<M: TableModel>(table: TableController<M>) -> impl IntoView {
     let all_ticked = move || {
         let keys = table.page_keys();
-        !keys.is_empty() && table.selection.with(|s| keys.iter().all(|k| s.contains(k)))
+        let open: Vec<_> = keys.iter().filter(|(_, protected)| !protected).collect();
+        !open.is_empty() && open.iter().all(|(key, _)| table.is_ticked(key))
     };
     view! {
         <th scope="col" class="select">
@@ -345,42 +616,65 @@ pub fn SelectPageHeader<M: TableModel>(table: TableController<M>) -> impl IntoVi
                 on:change=move |ev| {
                     let on = event_target_checked(&ev);
                     let keys = untrack(|| table.page_keys());
-                    table.selection.update(|s| {
-                        for key in keys {
-                            if on {
-                                s.insert(key);
-                            } else {
-                                s.remove(&key);
-                            }
-                        }
-                    });
+                    table.selection.update(|s| s.tick_many(keys, on));
                 }
             />
         </th>
     }
 }
 
+/// What the selection bar says is ticked.
+fn selected_text(count: Option<u64>, all_matching: bool) -> String {
+    match (count, all_matching) {
+        (Some(n), true) => format!("All {n} matching selected"),
+        (None, true) => "All matching selected".to_string(),
+        (Some(n), false) => format!("{n} selected"),
+        (None, false) => "Some selected".to_string(),
+    }
+}
+
 /// How many rows are ticked, "select all N matching", "clear", and the page's bulk actions.
 #[component]
 pub fn SelectionBar<M: TableModel>(table: TableController<M>, children: Children) -> impl IntoView {
-    let selected = move || table.selection.with(HashSet::len);
+    let nothing = move || table.selection.with(Selection::is_empty);
     view! {
         <div class="selection-bar" role="group" aria-label="Bulk actions">
             <span class="selected-count" role="status">
-                {move || format!("{} selected", selected())}
+                {move || {
+                    let matching = table.matching();
+                    table.selection.with(|s| selected_text(s.count(matching), s.all_matching()))
+                }}
             </span>
             <button type="button" id="select-all" on:click=move |_| table.select_all_matching()>
-                {move || format!("Select all {} matching", table.matching())}
+                {move || match table.matching() {
+                    Some(n) => format!("Select all {n} matching"),
+                    None => "Select all matching".to_string(),
+                }}
             </button>
             <button
                 type="button"
                 id="select-none"
-                prop:disabled=move || selected() == 0
-                on:click=move |_| table.selection.update(HashSet::clear)
+                prop:disabled=nothing
+                on:click=move |_| table.selection.update(Selection::clear)
             >
                 "Clear"
             </button>
             {children()}
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_selection_bar_says_what_is_ticked() {
+        assert_eq!(selected_text(Some(3), false), "3 selected");
+        assert_eq!(
+            selected_text(Some(100_000), true),
+            "All 100000 matching selected"
+        );
+        assert_eq!(selected_text(None, true), "All matching selected");
     }
 }

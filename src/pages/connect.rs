@@ -1,14 +1,14 @@
-//! The connect screen: which kind of backend, its base URL and the credentials that kind asks
-//! for, checked with one cheap request.
+//! The connect screen: which kind of backend, its address and the credentials that kind asks
+//! for, proved by signing in (one cheap request, or a login whose password is used once).
 
-use crate::client::{check, use_client};
+use crate::client::{sign_in, use_client};
 use crate::components::ErrorNotice;
 use crate::config::fetch_presets;
 use crate::routes::Route;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
-use roster_core::backend::{ApiError, AuthMethod, ConnectForm, Connection, Field, Kind};
+use roster_core::backend::{ApiError, AuthMethod, ConnectForm, Credentials, Field, Kind};
 use roster_core::config::Preset;
 
 /// The first screen: where the admin says which backend to administer.
@@ -21,6 +21,7 @@ pub fn ConnectPage() -> impl IntoView {
     let method = RwSignal::new(kind.get_untracked().capabilities().auth_methods[0]);
     let user = RwSignal::new(String::new());
     let secret = RwSignal::new(String::new());
+    let extra = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let remember = RwSignal::new(false);
@@ -28,9 +29,20 @@ pub fn ConnectPage() -> impl IntoView {
     let capabilities = move || kind.get().capabilities();
 
     // A kind asks for its own credentials: switching resets the choice to its first way.
+    let choose_method = move |chosen: AuthMethod| {
+        method.set(chosen);
+        secret.set(String::new());
+        extra.set(
+            chosen
+                .extra_field()
+                .map(|f| f.value)
+                .unwrap_or_default()
+                .into(),
+        );
+    };
     let choose_kind = move |chosen: Kind| {
         kind.set(chosen);
-        method.set(chosen.capabilities().auth_methods[0]);
+        choose_method(chosen.capabilities().auth_methods[0]);
     };
     let choose_preset = move |preset: &Preset| {
         choose_kind(preset.kind);
@@ -63,6 +75,7 @@ pub fn ConnectPage() -> impl IntoView {
             method: method.get_untracked(),
             user: user.get_untracked(),
             secret: secret.get_untracked(),
+            extra: extra.get_untracked(),
         };
         let connection = match form.connection() {
             Ok(connection) => connection,
@@ -74,16 +87,23 @@ pub fn ConnectPage() -> impl IntoView {
         busy.set(true);
         error.set(None);
         let navigate = navigate.clone();
+        // The typed password is not needed any more: a login uses it once, here.
+        if matches!(connection.credentials, Credentials::PortosLogin { .. }) {
+            secret.set(String::new());
+        }
         spawn_local(async move {
-            let checked = check(&connection).await;
+            let (kind, base_url) = (connection.kind, connection.base_url.clone());
+            let signed_in = sign_in(connection).await;
             busy.set(false);
-            match checked {
-                Ok(()) => {
-                    let home = connection.kind.capabilities().sections[0];
-                    client.connect(connection, remember.get_untracked());
-                    navigate(&Route::of(home).path(), Default::default());
+            match signed_in {
+                Ok((kept, backend)) => {
+                    client.connect(kept, backend, remember.get_untracked());
+                    navigate(
+                        &Route::of(kind.capabilities().sections[0]).path(),
+                        Default::default(),
+                    );
                 }
-                Err(err) => error.set(Some(explain(&err, &connection))),
+                Err(err) => error.set(Some(explain(&err, kind, &base_url))),
             }
         });
     };
@@ -134,7 +154,7 @@ pub fn ConnectPage() -> impl IntoView {
                         .map(|k| view! { <option value=k.key()>{k.capabilities().name}</option> })
                         .collect_view()}
                 </select>
-                <label for="base-url">"Base URL"</label>
+                <label for="base-url">{move || capabilities().base_url_label}</label>
                 <input
                     id="base-url"
                     type="url"
@@ -160,10 +180,7 @@ pub fn ConnectPage() -> impl IntoView {
                                             name="auth"
                                             id=format!("auth-{}", m.key())
                                             prop:checked=move || method.get() == m
-                                            on:change=move |_| {
-                                                method.set(m);
-                                                secret.set(String::new());
-                                            }
+                                            on:change=move |_| choose_method(m)
                                         />
                                         {m.label()}
                                     </label>
@@ -172,7 +189,9 @@ pub fn ConnectPage() -> impl IntoView {
                         </fieldset>
                     })
                 }}
-                {move || view! { <CredentialFields method=method.get() user=user secret=secret /> }}
+                {move || view! {
+                    <CredentialFields method=method.get() user=user secret=secret extra=extra />
+                }}
                 <label class="check">
                     <input
                         type="checkbox"
@@ -198,28 +217,28 @@ pub fn ConnectPage() -> impl IntoView {
     }
 }
 
-/// What a failed check says: for a backend that cannot be reached, also the exact command that
-/// serves the console through Roster's proxy (for backends that send no CORS headers).
-fn explain(err: &ApiError, connection: &Connection) -> String {
+/// What a failed sign-in says: for a backend that cannot be reached, also the exact command
+/// that serves the console through Roster's proxy (for backends that send no CORS headers).
+fn explain(err: &ApiError, kind: Kind, base_url: &str) -> String {
     match err {
         ApiError::Network { .. } => format!(
-            "{} Run: roster-proxy --upstream {} --kind {} (from `cargo build --release -p \
-             roster-sandbox`, in target/release/), then open the console it serves.",
+            "{} Run: roster-proxy --upstream {base_url} --kind {} (from `cargo build --release \
+             -p roster-sandbox`, in target/release/), then open the console it serves.",
             err.message(),
-            connection.base_url,
-            connection.kind.key()
+            kind.key()
         ),
         _ => err.message(),
     }
 }
 
-/// The fields `method` asks for: a user name where it has one, and the secret, which is never
-/// shown on screen.
+/// The fields `method` asks for: a user name where it has one, the secret, which is never
+/// shown on screen, and a third where it has one (a device name).
 #[component]
 fn CredentialFields(
     method: AuthMethod,
     user: RwSignal<String>,
     secret: RwSignal<String>,
+    extra: RwSignal<String>,
 ) -> impl IntoView {
     let field = |f: Field, value: RwSignal<String>, hidden: bool| {
         view! {
@@ -238,31 +257,26 @@ fn CredentialFields(
     view! {
         {method.user_field().map(|f| field(f, user, false))}
         {field(method.secret_field(), secret, true)}
+        {method.extra_field().map(|f| field(f, extra, false))}
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use roster_core::backend::Credentials;
 
     #[test]
     fn an_unreachable_backend_is_told_the_exact_proxy_command() {
-        let connection = Connection {
-            kind: Kind::JourneyApps,
-            base_url: "https://x.backend.eu.journeyapps.com/api/v4/dep".into(),
-            credentials: Credentials::NamedToken("s3cret".into()),
-        };
+        let base_url = "https://x.backend.eu.journeyapps.com/api/v4/dep";
         let unreachable = ApiError::Network {
             detail: "Failed to fetch".into(),
         };
-        let said = explain(&unreachable, &connection);
+        let said = explain(&unreachable, Kind::JourneyApps, base_url);
         assert!(said.contains(
             "roster-proxy --upstream https://x.backend.eu.journeyapps.com/api/v4/dep --kind journeyapps"
         ), "{said}");
-        assert!(!said.contains("s3cret"));
         assert_eq!(
-            explain(&ApiError::RateLimited, &connection),
+            explain(&ApiError::RateLimited, Kind::JourneyApps, base_url),
             ApiError::RateLimited.message()
         );
     }

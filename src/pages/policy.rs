@@ -1,31 +1,34 @@
 //! `/policy`: the policy the backend's capabilities name (e.g. "re-authenticate sessions whose
 //! last authentication is more than N days old"), previewed from the server's current data,
-//! then run as one bulk action.
+//! then run as one bulk action. Where every user is loaded the preview is decided here; a
+//! backend that filters on the server counts the sessions (and lists the first page) itself,
+//! and they are read in full only to run.
 
 use super::{capabilities, require_connection};
+use crate::client::{use_client, use_requests};
+use crate::components::gather::all_sessions;
 use crate::components::table::{CellView, Pager};
 use crate::components::{BulkHost, ErrorNotice, UsersLoader};
-use chrono::Utc;
+use crate::routes::Route;
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
-use roster_core::backend::UsersLoad;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use roster_core::backend::{Api, UsersLoad};
 use roster_core::bulk::BulkRun;
 use roster_core::model::{Session, User};
-use roster_core::policy::{count_by_platform, Policy};
-use roster_core::table::sessions::SessionColumn;
-use roster_core::table::{page_bounds, Column, PAGE_SIZE};
+use roster_core::policy::{count_by, Policy};
+use roster_core::table::server::PageAt;
+use roster_core::table::{Column, PagePosition, TableView, PAGE_SIZE};
 
-/// The columns of the preview.
-const PREVIEW_COLUMNS: [SessionColumn; 3] = [
-    SessionColumn::User,
-    SessionColumn::Device,
-    SessionColumn::Platform,
-];
-
-/// `/policy`: loads every user, then previews and runs the policy.
+/// `/policy`: previews and runs the backend's policy.
 #[component]
 pub fn PolicyPage() -> impl IntoView {
     require_connection();
-    let Some(policy) = capabilities().and_then(|caps| caps.policy) else {
+    let Some(caps) = capabilities() else {
+        return ().into_any();
+    };
+    let Some(policy) = caps.policy else {
         return view! {
             <section class="page">
                 <h1>"Policy"</h1>
@@ -34,50 +37,37 @@ pub fn PolicyPage() -> impl IntoView {
         }
         .into_any();
     };
+    let body = if caps.server_query {
+        view! { <ServerPolicy policy=policy /> }.into_any()
+    } else {
+        view! {
+            <UsersLoader loaded=move |load, reload| view! {
+                <LocalPolicy policy=policy load=load reload=reload />
+            } />
+        }
+        .into_any()
+    };
     view! {
         <section class="page">
             <h1>{policy.title}</h1>
             <p class="hint">{policy.explanation}</p>
-            <UsersLoader loaded=move |load, reload| view! {
-                <PolicyPreview policy=policy load=load reload=reload />
-            } />
+            {body}
         </section>
     }
     .into_any()
 }
 
-/// The matching sessions for the chosen N: count, by platform, the list, and the run.
+/// The days field, what the policy covers for them, and the button that runs it.
 #[component]
-fn PolicyPreview(policy: &'static Policy, load: UsersLoad, reload: Callback<()>) -> impl IntoView {
-    let now = Utc::now();
-    let users = StoredValue::new(load.users);
-    let days = RwSignal::new(policy.default_days);
-    let found = Memo::new(move |_| {
-        let days = days.get();
-        users.with_value(|all| policy.sessions(all, days, now))
-    });
-    let count = Signal::derive(move || found.with(Vec::len));
-    let page = RwSignal::new(0usize);
-    let bulk = RwSignal::new(None::<BulkRun>);
-    let run = move |_| {
-        let run = found.with_untracked(|found| users.with_value(|all| policy.run(all, found)));
-        bulk.set(Some(run));
-    };
-    let platforms = move || {
-        found
-            .with(|found| users.with_value(|all| count_by_platform(all, found)))
-            .into_iter()
-            .map(|(platform, n)| view! { <li>{format!("{platform}: {n}")}</li> })
-            .collect_view()
-    };
-    let row = move |user: &User, session: &Session| {
-        let cells = PREVIEW_COLUMNS
-            .iter()
-            .chain([&policy.age])
-            .map(|column| view! { <CellView cell=column.cell(user, session) now=now /> })
-            .collect_view();
-        view! { <tr data-session=session.id.to_string()>{cells}</tr> }
-    };
+fn PolicyControls(
+    policy: &'static Policy,
+    days: RwSignal<u32>,
+    /// How many sessions it covers, once known.
+    #[prop(into)]
+    count: Signal<Option<u64>>,
+    #[prop(into)] busy: Signal<bool>,
+    #[prop(into)] on_run: Callback<()>,
+) -> impl IntoView {
     view! {
         <div class="filters">
             <label>
@@ -91,58 +81,212 @@ fn PolicyPreview(policy: &'static Policy, load: UsersLoad, reload: Callback<()>)
                     on:input=move |ev| {
                         if let Ok(n) = event_target_value(&ev).trim().parse() {
                             days.set(n);
-                            page.set(0);
                         }
                     }
                 />
             </label>
         </div>
-        <p id="policy-count" role="status">{move || policy.summary(count.get(), days.get())}</p>
-        <ul class="by-platform">{platforms}</ul>
+        <p id="policy-count" role="status">
+            {move || match count.get() {
+                Some(n) => policy.summary(n as usize, days.get()),
+                None => "Counting…".to_string(),
+            }}
+        </p>
         <div class="actions">
             <button
                 type="button"
                 class="primary"
                 id="policy-run"
-                prop:disabled=move || count.get() == 0
-                on:click=run
+                prop:disabled=move || busy.get() || count.get().unwrap_or(0) == 0
+                on:click=move |_| on_run.run(())
             >
-                {move || format!("{} {} sessions…", policy.verb, count.get())}
+                {move || format!("{} {} sessions…", policy.verb, count.get().unwrap_or(0))}
             </button>
         </div>
+    }
+}
+
+/// The sessions a policy covers, a page of them.
+#[component]
+fn PreviewTable(
+    policy: &'static Policy,
+    rows: Vec<(User, Session)>,
+    now: DateTime<Utc>,
+) -> impl IntoView {
+    let columns = move || policy.preview.iter().chain([&policy.age]);
+    let rows = rows
+        .into_iter()
+        .map(|(user, session)| {
+            let cells = columns()
+                .map(|column| view! { <CellView cell=column.cell(&user, &session) now=now /> })
+                .collect_view();
+            view! { <tr data-session=session.id.to_string()>{cells}</tr> }
+        })
+        .collect_view();
+    view! {
         <div class="table-wrap">
             <table class="policy-sessions">
                 <caption>"Sessions the policy applies to"</caption>
                 <thead>
                     <tr>
-                        {PREVIEW_COLUMNS
-                            .iter()
-                            .chain([&policy.age])
-                            .map(|c| view! { <th scope="col">{c.header()}</th> })
-                            .collect_view()}
+                        {columns().map(|c| view! { <th scope="col">{c.header()}</th> }).collect_view()}
                     </tr>
                 </thead>
-                <tbody>
-                    {move || {
-                        let (start, end) = page_bounds(count.get(), page.get(), PAGE_SIZE);
-                        found.with(|found| users.with_value(|all| {
-                            found[start..end]
-                                .iter()
-                                .filter_map(|&(u, s)| {
-                                    let user = all.get(u)?;
-                                    Some(row(user, user.sessions.get(s)?))
-                                })
-                                .collect_view()
-                        }))
-                    }}
-                </tbody>
+                <tbody>{rows}</tbody>
             </table>
         </div>
-        <Pager len=count page=page />
+    }
+}
+
+/// The policy over every loaded user: count, by platform (or environment), the list, the run.
+#[component]
+fn LocalPolicy(policy: &'static Policy, load: UsersLoad, reload: Callback<()>) -> impl IntoView {
+    let now = Utc::now();
+    let users = StoredValue::new(load.users);
+    let days = RwSignal::new(policy.default_days);
+    let found = Memo::new(move |_| {
+        let days = days.get();
+        users.with_value(|all| policy.sessions(all, days, now))
+    });
+    let count = Signal::derive(move || Some(found.with(Vec::len) as u64));
+    let page = RwSignal::new(0usize);
+    Effect::new(move |_| {
+        days.track();
+        page.set(0);
+    });
+    let bulk = RwSignal::new(None::<BulkRun>);
+    let run = move |_| {
+        let run = found.with_untracked(|found| users.with_value(|all| policy.run(all, found)));
+        bulk.set(Some(run));
+    };
+    let groups = move || {
+        found
+            .with(|found| users.with_value(|all| count_by(policy.group_by, all, found)))
+            .into_iter()
+            .map(|(value, n)| view! { <li>{format!("{value}: {n}")}</li> })
+            .collect_view()
+    };
+    let position =
+        Signal::derive(move || PagePosition::local(found.with(Vec::len), page.get(), PAGE_SIZE));
+    let rows = move || {
+        let position = position.get();
+        found.with(|found| {
+            users.with_value(|all| {
+                found[position.first.saturating_sub(1) as usize..position.last as usize]
+                    .iter()
+                    .filter_map(|&(u, s)| {
+                        let user = all.get(u)?;
+                        Some((user.clone(), user.sessions.get(s)?.clone()))
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+    };
+    view! {
+        <PolicyControls policy=policy days=days count=count busy=Signal::stored(false) on_run=run />
+        <ul class="by-group">{groups}</ul>
+        {move || view! { <PreviewTable policy=policy rows=rows() now=now /> }}
+        <Pager
+            position=position
+            on_turn=move |forward: bool| page.update(|p| *p = if forward { *p + 1 } else { p.saturating_sub(1) })
+        />
         <BulkHost bulk=bulk on_close=move |changed| {
             bulk.set(None);
             if changed {
                 reload.run(());
+            }
+        } />
+    }
+}
+
+/// The policy on a backend that filters on the server: the count and the first page come from
+/// it, and every covered session is read only to run.
+#[component]
+fn ServerPolicy(policy: &'static Policy) -> impl IntoView {
+    let client = use_client();
+    let requests = use_requests();
+    let now = Utc::now();
+    let days = RwSignal::new(policy.default_days);
+    let bulk = RwSignal::new(None::<BulkRun>);
+    let gathering = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+    let count = LocalResource::new(move || {
+        let view = policy.view(days.get());
+        requests.read(move |backend, transport| async move {
+            backend.count_sessions(&transport, &view, now).await
+        })
+    });
+    let first_page = LocalResource::new(move || {
+        let view = policy.view(days.get());
+        requests.read(move |backend, transport| async move {
+            backend
+                .query_sessions(&transport, &view, &PageAt::Start, now)
+                .await
+        })
+    });
+    let counted = Signal::derive(move || count.get().and_then(Result::ok));
+    let run = move |_| {
+        error.set(None);
+        let view = policy.view(days.get_untracked());
+        spawn_local(async move {
+            match all_sessions(requests, view, now, gathering).await {
+                Ok(load) => {
+                    let _ = error.try_set(load.notice);
+                    let own = client.own_session();
+                    let run = BulkRun::for_sessions(
+                        policy.action,
+                        load.rows.iter().map(|row| (&row.user, &row.session)),
+                    )
+                    .own_session_last(own.as_ref(), false);
+                    let _ = bulk.try_set(Some(run));
+                }
+                Err(err) => {
+                    let _ = error.try_set(Some(err.message()));
+                }
+            }
+        });
+    };
+    let preview = move || match first_page.get() {
+        None => view! { <p class="loading" role="status">"Loading the sessions…"</p> }.into_any(),
+        Some(Err(err)) => view! { <ErrorNotice message=err.message() /> }.into_any(),
+        Some(Ok(page)) => {
+            let shown = page.items.len() as u64;
+            let more = counted.get().is_some_and(|n| n > shown);
+            let all = Route::Sessions.with_query(&policy.view(days.get_untracked()).to_query());
+            let rows = page
+                .items
+                .into_iter()
+                .map(|row| (row.user, row.session))
+                .collect();
+            view! {
+                <PreviewTable policy=policy rows=rows now=now />
+                {more.then(|| view! {
+                    <p class="hint">
+                        {format!("The first {shown} are shown. ")}
+                        <A href=all>"See them all in Sessions"</A>
+                    </p>
+                })}
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <PolicyControls
+            policy=policy
+            days=days
+            count=counted
+            busy=Signal::derive(move || gathering.with(Option::is_some))
+            on_run=run
+        />
+        {move || count.get().and_then(Result::err).map(|err| view! { <ErrorNotice message=err.message() /> })}
+        {move || gathering.get().map(|text| view! { <p class="loading" role="status">{text}</p> })}
+        {move || error.get().map(|message| view! { <ErrorNotice message=message /> })}
+        {preview}
+        <BulkHost bulk=bulk on_close=move |changed| {
+            bulk.set(None);
+            if changed {
+                count.refetch();
+                first_page.refetch();
             }
         } />
     }

@@ -1,18 +1,24 @@
 //! `/sessions`: every session of every user in one table, the helpdesk's "find the device"
-//! view, with the per-session actions of the user page.
+//! view, with the per-session actions of the user page. A backend that filters, sorts and
+//! pages on the server is asked for the page on screen; otherwise every user is loaded and
+//! the view is decided here. The console's own session is marked and kept out of "select all".
 
 use super::{capabilities, require_connection};
 use crate::browser;
-use crate::client::use_requests;
-use crate::components::filters::{ChoiceFilter, DaysFilter, PlatformFilter, SearchFilter};
+use crate::client::{use_client, use_requests};
+use crate::components::filters::{
+    ChoiceFilter, NumberFilter, PlatformFilter, SearchFilter, TextFilter,
+};
+use crate::components::gather::all_sessions;
 use crate::components::table::{
-    Pager, SelectCell, SelectPageHeader, SelectionBar, SortHeader, TableController,
+    PageStatus, SelectCell, SelectPageHeader, SelectionBar, SortHeader, TableController, TablePager,
 };
 use crate::components::{
     ActionRunner, BulkButtons, BulkHost, ErrorNotice, OutcomeNotice, SessionActionDialog,
     SessionCells, UsersLoader,
 };
 use crate::routes::Route;
+use chrono::Utc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use roster_core::backend::{Api, Capabilities};
@@ -20,18 +26,59 @@ use roster_core::bulk::BulkRun;
 use roster_core::model::action::{Action, ActionKind, Scope};
 use roster_core::model::{Session, User, UserId};
 use roster_core::table::caption;
+use roster_core::table::selection::Selection;
+use roster_core::table::server::ServerModel;
 use roster_core::table::sessions::{SessionFilter, SessionsData, STATES};
 use roster_core::table::users::platforms_of;
 
-/// `/sessions`: loads every user, then lists their sessions.
+/// `/sessions`: the sessions as this backend lists them.
 #[component]
 pub fn SessionsPage() -> impl IntoView {
     require_connection();
+    let body = match capabilities() {
+        Some(caps) if caps.server_query => view! { <ServerSessions caps=caps /> }.into_any(),
+        Some(caps) => view! {
+            <UsersLoader loaded=move |load, reload| view! {
+                <LocalSessions caps=caps users=load.users reload=reload />
+            } />
+        }
+        .into_any(),
+        None => ().into_any(),
+    };
     view! {
         <section class="page">
             <h1>"Sessions"</h1>
-            <UsersLoader loaded=|load, reload| view! { <SessionsTable users=load.users reload=reload /> } />
+            {body}
         </section>
+    }
+}
+
+/// The sessions of every loaded user; `reload` loads them all again.
+#[component]
+fn LocalSessions(
+    caps: &'static Capabilities,
+    users: Vec<User>,
+    reload: Callback<()>,
+) -> impl IntoView {
+    let platforms = platforms_of(&users);
+    let table = TableController::new(SessionsData::new(users), Route::Sessions);
+    let total = Signal::derive(move || Some(table.data.with(SessionsData::session_count) as u64));
+    view! { <SessionsTable table=table caps=caps platforms=platforms total=total reload=reload /> }
+}
+
+/// The sessions a server filters, sorts and pages: only the page on screen is read.
+#[component]
+fn ServerSessions(caps: &'static Capabilities) -> impl IntoView {
+    let requests = use_requests();
+    let now = Utc::now();
+    let table = TableController::<SessionsData>::server(Route::Sessions, move |view, at| {
+        requests.read(move |backend, transport| async move {
+            backend.query_sessions(&transport, &view, &at, now).await
+        })
+    });
+    let reload = Callback::new(move |_| table.reload());
+    view! {
+        <SessionsTable table=table caps=caps platforms=Vec::new() total=Signal::stored(None) reload=reload />
     }
 }
 
@@ -43,23 +90,34 @@ struct Pending {
     action: Action,
 }
 
-/// The sessions table with its filters, paging and per-session actions.
+/// The sessions table with its filters, paging, per-session and bulk actions. `total` is how
+/// many sessions there are in all, where known.
 #[component]
-fn SessionsTable(users: Vec<User>, reload: Callback<()>) -> impl IntoView {
-    let Some(caps) = capabilities() else {
-        return ().into_any();
-    };
+fn SessionsTable(
+    table: TableController<SessionsData>,
+    caps: &'static Capabilities,
+    platforms: Vec<String>,
+    #[prop(into)] total: Signal<Option<u64>>,
+    reload: Callback<()>,
+) -> impl IntoView {
+    let client = use_client();
     let requests = use_requests();
-    let platforms = platforms_of(&users);
-    let table = TableController::new(SessionsData::new(users), Route::Sessions);
-    let total = Memo::new(move |_| table.data.with(SessionsData::session_count));
+    let table = table.protect(move |(_, session)| client.own_session().as_ref() == Some(session));
     let runner = ActionRunner::new();
     let pending = RwSignal::new(None::<Pending>);
     let refresh_error = RwSignal::new(None::<String>);
+    // What reading every matching session (for a bulk run or an export) has got to.
+    let gathering = RwSignal::new(None::<String>);
+    let gather_error = RwSignal::new(None::<String>);
 
-    // After an action only its user is re-read, and put back in place: the rest of the list
-    // and the admin's page stay as they were.
+    // After an action only its user is re-read and put back in place, where every user is
+    // loaded: the rest of the list and the admin's page stay as they were. A server-paged
+    // table reads its page again.
     let refresh_user = move |id: UserId| {
+        if table.is_server_paged() {
+            table.reload();
+            return;
+        }
         spawn_local(async move {
             let fresh = requests
                 .read(move |backend, transport| async move {
@@ -104,37 +162,85 @@ fn SessionsTable(users: Vec<User>, reload: Callback<()>) -> impl IntoView {
             }
         })
     };
+
+    // "All matching" on a server-paged table: every matching session is read first.
+    let gather = move |then: Box<dyn FnOnce(Vec<roster_core::table::server::SessionRow>)>| {
+        gather_error.set(None);
+        let view = table.view.get_untracked();
+        spawn_local(async move {
+            match all_sessions(requests, view, table.now, gathering).await {
+                Ok(load) => {
+                    let _ = gather_error.try_set(load.notice);
+                    then(load.rows);
+                }
+                Err(err) => {
+                    let _ = gather_error.try_set(Some(err.message()));
+                }
+            }
+        });
+    };
     let pick = move |kind: ActionKind| {
+        let own = client.own_session();
+        if table.selection.with_untracked(Selection::all_matching) {
+            gather(Box::new(move |rows| {
+                let run = table.selection.with_untracked(|selection| {
+                    BulkRun::for_selected_sessions(kind, &rows, selection, own.as_ref())
+                });
+                let _ = table.bulk.try_set(Some(run));
+            }));
+            return;
+        }
         let run = table.data.with_untracked(|data| {
             let picked = table.selected_positions();
             BulkRun::for_sessions(kind, picked.into_iter().filter_map(|at| data.row(at)))
         });
-        table.bulk.set(Some(run));
+        // Ticked rows the console's own session is among were ticked on their own.
+        table
+            .bulk
+            .set(Some(run.own_session_last(own.as_ref(), true)));
     };
     let export = move |_| {
-        let csv = table.shown.with_untracked(|shown| {
-            table
-                .data
-                .with_untracked(|data| data.csv(caps.session_csv_columns, shown))
-        });
-        browser::download("roster-sessions.csv", &csv);
+        if !table.is_server_paged() {
+            let csv = table.shown.with_untracked(|shown| {
+                table
+                    .data
+                    .with_untracked(|data| data.csv(caps.session_csv_columns, shown))
+            });
+            browser::download("roster-sessions.csv", &csv);
+            return;
+        }
+        gather(Box::new(move |rows| {
+            let mut data = SessionsData::default();
+            let positions = data.add_rows(rows);
+            browser::download(
+                "roster-sessions.csv",
+                &data.csv(caps.session_csv_columns, &positions),
+            );
+        }));
     };
     let states = caps
         .session_states
         .iter()
         .map(|s| (s.wire().to_string(), s.label().to_string()))
         .collect::<Vec<_>>();
+    let environments = caps
+        .environments
+        .iter()
+        .map(|e| (e.to_string(), e.to_string()))
+        .collect::<Vec<_>>();
+    let offered = move |filter| caps.session_filter(filter);
+    let busy = Signal::derive(move || runner.busy.get() || gathering.with(Option::is_some));
     view! {
         <OutcomeNotice runner=runner />
         {move || refresh_error.get().map(|message| view! { <ErrorNotice message=message /> })}
         <div class="filters" role="search">
             <SearchFilter
                 id="session-search"
-                placeholder="Device, device id, user name or id"
+                placeholder=caps.session_search
                 text=Signal::derive(move || table.view.with(|v| v.search.clone()))
                 on_input=table.edit(|v, text| v.search = text)
             />
-            {caps.session_filter(SessionFilter::State).then(|| view! {
+            {offered(SessionFilter::State).then(|| view! {
                 <ChoiceFilter
                     id="state-filter"
                     label="State"
@@ -145,40 +251,77 @@ fn SessionsTable(users: Vec<User>, reload: Callback<()>) -> impl IntoView {
                     on_change=table.edit(|v, text| v.state = STATES.into_iter().find(|s| s.wire() == text))
                 />
             })}
-            {caps.session_filter(SessionFilter::Platform).then(|| view! {
+            {offered(SessionFilter::Platform).then(|| view! {
                 <PlatformFilter
                     platforms=platforms.clone()
                     selected=Signal::derive(move || table.view.with(|v| v.platform.clone()))
                     on_change=table.edit(|v, text| v.platform = (!text.is_empty()).then_some(text))
                 />
             })}
-            {caps.session_filter(SessionFilter::IdleDays).then(|| view! {
-                <DaysFilter
+            {offered(SessionFilter::Environment).then(|| view! {
+                <ChoiceFilter
+                    id="environment-filter"
+                    label="Environment"
+                    choices=environments.clone()
+                    selected=Signal::derive(move || table.view.with(|v| v.environment.clone().unwrap_or_default()))
+                    on_change=table.edit(|v, text| v.environment = (!text.is_empty()).then_some(text))
+                />
+            })}
+            {offered(SessionFilter::User).then(|| view! {
+                <TextFilter
+                    id="user-filter"
+                    label="User"
+                    text=Signal::derive(move || table.view.with(|v| v.user.clone()))
+                    on_input=table.edit(|v, text| v.user = (!text.trim().is_empty()).then_some(text))
+                />
+            })}
+            {offered(SessionFilter::IdleDays).then(|| view! {
+                <NumberFilter
                     id="idle-filter"
-                    label="Not connected for more than (days)"
-                    days=Signal::derive(move || table.view.with(|v| v.idle_days))
+                    label="Idle for more than (days)"
+                    value=Signal::derive(move || table.view.with(|v| v.idle_days))
                     on_input=table.edit(|v, text| v.idle_days = text.trim().parse().ok())
                 />
             })}
-            {caps.session_filter(SessionFilter::AuthDays).then(|| view! {
-                <DaysFilter
+            {offered(SessionFilter::AuthDays).then(|| view! {
+                <NumberFilter
                     id="auth-filter"
                     label="Not authenticated for more than (days)"
-                    days=Signal::derive(move || table.view.with(|v| v.auth_days))
+                    value=Signal::derive(move || table.view.with(|v| v.auth_days))
                     on_input=table.edit(|v, text| v.auth_days = text.trim().parse().ok())
+                />
+            })}
+            {offered(SessionFilter::ExpiringHours).then(|| view! {
+                <NumberFilter
+                    id="expiring-filter"
+                    label="Expiring within (hours)"
+                    value=Signal::derive(move || table.view.with(|v| v.expiring_hours))
+                    on_input=table.edit(|v, text| v.expiring_hours = text.trim().parse().ok())
                 />
             })}
         </div>
         <SelectionBar table=table>
             <BulkButtons
                 actions=caps.actions_on(Scope::Session).collect()
-                nothing_ticked=Signal::derive(move || table.selection.with(|s| s.is_empty()))
+                nothing_ticked=Signal::derive(move || {
+                    table.selection.with(Selection::is_empty) || busy.get()
+                })
                 on_pick=pick
             />
-            <button type="button" class="quiet" id="export-csv" on:click=export>"Export CSV"</button>
+            <button
+                type="button"
+                class="quiet"
+                id="export-csv"
+                prop:disabled=busy
+                on:click=export
+            >
+                "Export CSV"
+            </button>
         </SelectionBar>
+        {move || gathering.get().map(|text| view! { <p class="loading" role="status">{text}</p> })}
+        {move || gather_error.get().map(|message| view! { <ErrorNotice message=message /> })}
         <div class="table-wrap">
-            <table class="all-sessions">
+            <table class="all-sessions" aria-busy=move || (table.status() == PageStatus::Loading).to_string()>
                 <caption>{move || caption(table.matching(), total.get(), "sessions")}</caption>
                 <thead>
                     <tr>
@@ -212,11 +355,22 @@ fn SessionsTable(users: Vec<User>, reload: Callback<()>) -> impl IntoView {
                 </tbody>
             </table>
         </div>
-        <Pager len=Signal::derive(move || table.matching()) page=table.page />
+        {move || match table.status() {
+            PageStatus::Loading => view! {
+                <p class="loading" role="status">"Loading sessions…"</p>
+            }
+            .into_any(),
+            PageStatus::Failed(message) => view! {
+                <ErrorNotice message=message />
+                <button type="button" on:click=move |_| table.reload()>"Try again"</button>
+            }
+            .into_any(),
+            PageStatus::Ready => ().into_any(),
+        }}
+        <TablePager table=table />
         {dialog}
         <BulkHost bulk=table.bulk on_close=move |changed| table.close_bulk(changed, reload) />
     }
-    .into_any()
 }
 
 /// One session: its checkbox, a cell per column, its actions where the columns put them.

@@ -1,16 +1,17 @@
 //! `/users/{id}`: one user, its sessions, and the actions the backend offers on them.
 
 use super::{capabilities, require_connection};
-use crate::client::use_requests;
+use crate::client::{use_client, use_requests};
 use crate::components::{
-    waiting_text, ActionRunner, EnrollmentDialog, ErrorNotice, LockDialog, OutcomeNotice,
+    waiting_text, ActionRunner, BulkHost, EnrollmentDialog, ErrorNotice, LockDialog, OutcomeNotice,
     SessionActionDialog, SessionCells,
 };
 use crate::routes::Route;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use roster_core::backend::{Api, ApiError, Capabilities, LoadEvent};
-use roster_core::model::action::{Action, ActionKind};
+use roster_core::bulk::BulkRun;
+use roster_core::model::action::{Action, ActionKind, Scope};
 use roster_core::model::{enrollment, Session, User, UserId};
 use roster_core::table::Column;
 
@@ -119,6 +120,28 @@ pub fn UserDetails(
         .offers(ActionKind::Unlock)
         .then(|| ActionKind::Unlock.on_user(&user));
     let can_enroll = enrollment::applies_to(&user);
+    // Every session at once (revoke them all): the console's own stays out of it.
+    let bulk = RwSignal::new(None::<BulkRun>);
+    let own = use_client().own_session();
+    let for_all = caps
+        .actions_on(Scope::Session)
+        .filter(|kind| kind.offered_for_all_sessions())
+        .map(|kind| {
+            let run = BulkRun::for_sessions(kind, user.sessions.iter().map(|s| (&user, s)))
+                .own_session_last(own.as_ref(), false);
+            let applies = !run.targets.is_empty();
+            view! {
+                <button
+                    class="danger"
+                    id=format!("all-{}", kind.key())
+                    prop:disabled=move || busy.get() || !applies
+                    on:click=move |_| bulk.set(Some(run.clone()))
+                >
+                    {format!("{} every session…", kind.name().trim_end_matches(" session"))}
+                </button>
+            }
+        })
+        .collect_view();
     let open_dialog = {
         let user = user.clone();
         move || {
@@ -209,9 +232,16 @@ pub fn UserDetails(
                     "New enrollment token"
                 </button>
             })}
+            {for_all}
         </div>
         <UserSessions user=user.clone() caps=caps busy=busy on_action=open_session_action />
         {open_dialog}
+        <BulkHost bulk=bulk on_close=move |changed| {
+            bulk.set(None);
+            if changed {
+                refresh.run(());
+            }
+        } />
     }
 }
 

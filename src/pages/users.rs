@@ -3,9 +3,9 @@
 
 use super::{capabilities, require_connection};
 use crate::browser;
-use crate::components::filters::{ChoiceFilter, DaysFilter, PlatformFilter, SearchFilter};
+use crate::components::filters::{ChoiceFilter, NumberFilter, PlatformFilter, SearchFilter};
 use crate::components::table::{
-    CellView, Pager, SelectCell, SelectPageHeader, SelectionBar, SortHeader, TableController,
+    CellView, SelectCell, SelectPageHeader, SelectionBar, SortHeader, TableController, TablePager,
 };
 use crate::components::{BulkButtons, BulkHost, UsersLoader};
 use crate::routes::Route;
@@ -13,6 +13,7 @@ use leptos::prelude::*;
 use roster_core::bulk::BulkRun;
 use roster_core::model::action::{ActionKind, Scope};
 use roster_core::model::User;
+use roster_core::table::selection::Selection;
 use roster_core::table::users::{UserColumn, UserFilter, UsersData, STATUSES};
 use roster_core::table::{caption, TableModel};
 
@@ -36,7 +37,7 @@ fn UsersTable(users: Vec<User>, reload: Callback<()>) -> impl IntoView {
     };
     let table = TableController::new(UsersData::new(users), Route::Users);
     let platforms = table.data.with_untracked(UsersData::platforms);
-    let total = table.data.with_untracked(UsersData::len);
+    let total = Some(table.data.with_untracked(UsersData::len) as u64);
     let pick = move |kind: ActionKind| {
         let run = table.data.with_untracked(|data| {
             let picked = table.selected_positions();
@@ -52,6 +53,9 @@ fn UsersTable(users: Vec<User>, reload: Callback<()>) -> impl IntoView {
         });
         browser::download("roster-users.csv", &csv);
     };
+    // A table without bulk actions has nothing to tick rows for.
+    let actions: Vec<ActionKind> = caps.actions_on(Scope::User).collect();
+    let selectable = !actions.is_empty();
     let statuses = caps
         .user_statuses
         .iter()
@@ -61,7 +65,7 @@ fn UsersTable(users: Vec<User>, reload: Callback<()>) -> impl IntoView {
         <div class="filters" role="search">
             <SearchFilter
                 id="user-search"
-                placeholder="Name or id"
+                placeholder=caps.user_search
                 text=Signal::derive(move || table.view.with(|v| v.search.clone()))
                 on_input=table.edit(|v, text| v.search = text)
             />
@@ -86,28 +90,40 @@ fn UsersTable(users: Vec<User>, reload: Callback<()>) -> impl IntoView {
                 />
             })}
             {caps.user_filter(UserFilter::IdleDays).then(|| view! {
-                <DaysFilter
+                <NumberFilter
                     id="idle-filter"
                     label="Not connected for more than (days)"
-                    days=Signal::derive(move || table.view.with(|v| v.idle_days))
+                    value=Signal::derive(move || table.view.with(|v| v.idle_days))
                     on_input=table.edit(|v, text| v.idle_days = text.trim().parse().ok())
                 />
             })}
         </div>
-        <SelectionBar table=table>
-            <BulkButtons
-                actions=caps.actions_on(Scope::User).collect()
-                nothing_ticked=Signal::derive(move || table.selection.with(|s| s.is_empty()))
-                on_pick=pick
-            />
-            <button type="button" class="quiet" id="export-csv" on:click=export>"Export CSV"</button>
-        </SelectionBar>
+        {if selectable {
+            view! {
+                <SelectionBar table=table>
+                    <BulkButtons
+                        actions=actions.clone()
+                        nothing_ticked=Signal::derive(move || table.selection.with(Selection::is_empty))
+                        on_pick=pick
+                    />
+                    <button type="button" class="quiet" id="export-csv" on:click=export>"Export CSV"</button>
+                </SelectionBar>
+            }
+            .into_any()
+        } else {
+            view! {
+                <div class="selection-bar">
+                    <button type="button" class="quiet" id="export-csv" on:click=export>"Export CSV"</button>
+                </div>
+            }
+            .into_any()
+        }}
         <div class="table-wrap">
             <table class="users">
                 <caption>{move || caption(table.matching(), total, "users")}</caption>
                 <thead>
                     <tr>
-                        <SelectPageHeader table=table />
+                        {selectable.then(|| view! { <SelectPageHeader table=table /> })}
                         {caps
                             .user_columns
                             .iter()
@@ -122,7 +138,12 @@ fn UsersTable(users: Vec<User>, reload: Callback<()>) -> impl IntoView {
                             rows.into_iter()
                                 .filter_map(|at| data.user(at))
                                 .map(|user| view! {
-                                    <UserRow table=table user=user.clone() columns=caps.user_columns />
+                                    <UserRow
+                                        table=table
+                                        user=user.clone()
+                                        columns=caps.user_columns
+                                        selectable=selectable
+                                    />
                                 })
                                 .collect_view()
                         })
@@ -130,22 +151,24 @@ fn UsersTable(users: Vec<User>, reload: Callback<()>) -> impl IntoView {
                 </tbody>
             </table>
         </div>
-        <Pager len=Signal::derive(move || table.matching()) page=table.page />
+        <TablePager table=table />
         <BulkHost bulk=table.bulk on_close=move |changed| table.close_bulk(changed, reload) />
     }
     .into_any()
 }
 
-/// One user's row: its checkbox and a cell per column.
+/// One user's row: its checkbox (on a table with bulk actions) and a cell per column.
 #[component]
 fn UserRow(
     table: TableController<UsersData>,
     user: User,
     columns: &'static [UserColumn],
+    selectable: bool,
 ) -> impl IntoView {
+    let (key, label) = (user.id.clone(), user.label().to_string());
     view! {
         <tr>
-            <SelectCell table=table key=user.id.clone() label=user.label().to_string() />
+            {selectable.then(|| view! { <SelectCell table=table key=key label=label /> })}
             {columns
                 .iter()
                 .map(|column| view! { <CellView cell=column.cell(&user) now=table.now /> })

@@ -26,6 +26,8 @@ pub struct Field {
     pub placeholder: &'static str,
     /// The browser's autocomplete hint.
     pub autocomplete: &'static str,
+    /// What the field holds before the admin types.
+    pub value: &'static str,
 }
 
 /// A way the connect screen asks for credentials.
@@ -35,6 +37,9 @@ pub enum AuthMethod {
     NamedToken,
     /// HTTP Basic: JourneyApps' backend deployment id and API password.
     Basic,
+    /// PORTOS' login: user name, password and the name this console signs in as. The password
+    /// is used once, for the login; the session's tokens are kept instead.
+    PortosLogin,
 }
 
 impl AuthMethod {
@@ -43,6 +48,7 @@ impl AuthMethod {
         match self {
             AuthMethod::NamedToken => "token",
             AuthMethod::Basic => "basic",
+            AuthMethod::PortosLogin => "login",
         }
     }
 
@@ -51,6 +57,7 @@ impl AuthMethod {
         match self {
             AuthMethod::NamedToken => "Named Token",
             AuthMethod::Basic => "Basic (deployment id and API password)",
+            AuthMethod::PortosLogin => "User name and password",
         }
     }
 
@@ -63,7 +70,30 @@ impl AuthMethod {
                 label: "User (backend deployment id)",
                 placeholder: "Taken from the base URL if left empty",
                 autocomplete: "username",
+                value: "",
             }),
+            AuthMethod::PortosLogin => Some(Field {
+                id: "login-user",
+                label: "User name",
+                placeholder: "",
+                autocomplete: "username",
+                value: "",
+            }),
+        }
+    }
+
+    /// A third field some ways ask for: PORTOS' device name, the name the console's session
+    /// shows among the others.
+    pub fn extra_field(self) -> Option<Field> {
+        match self {
+            AuthMethod::PortosLogin => Some(Field {
+                id: "device-name",
+                label: "Device name",
+                placeholder: "",
+                autocomplete: "off",
+                value: "Roster console",
+            }),
+            _ => None,
         }
     }
 
@@ -75,12 +105,21 @@ impl AuthMethod {
                 label: "Named Token",
                 placeholder: "",
                 autocomplete: "off",
+                value: "",
             },
             AuthMethod::Basic => Field {
                 id: "basic-password",
                 label: "API password",
                 placeholder: "",
                 autocomplete: "current-password",
+                value: "",
+            },
+            AuthMethod::PortosLogin => Field {
+                id: "login-password",
+                label: "Password",
+                placeholder: "",
+                autocomplete: "current-password",
+                value: "",
             },
         }
     }
@@ -90,6 +129,7 @@ impl AuthMethod {
         match self {
             AuthMethod::NamedToken => "Enter the Named Token.",
             AuthMethod::Basic => "Enter the API password.",
+            AuthMethod::PortosLogin => "Enter the user name and the password.",
         }
     }
 }
@@ -99,22 +139,32 @@ impl AuthMethod {
 pub struct Capabilities {
     /// The product, as the connect screen names it.
     pub name: &'static str,
-    /// The base URL field's placeholder and the hint under it.
+    /// What the connect screen calls the address: "Base URL", "Server address".
+    pub base_url_label: &'static str,
+    /// The address field's placeholder and the hint under it.
     pub base_url_placeholder: &'static str,
     pub base_url_hint: &'static str,
     /// The ways to sign in, the first preselected.
     pub auth_methods: &'static [AuthMethod],
     /// The sections of the top bar, the first being where the console opens.
     pub sections: &'static [Section],
-    /// The users table's columns (the first is the row's link) and filters.
+    /// The users table's columns, those it can be sorted by, its filters and what its search
+    /// matches (the placeholder says it).
     pub user_columns: &'static [UserColumn],
+    pub user_sorts: &'static [UserColumn],
     pub user_filters: &'static [UserFilter],
+    pub user_search: &'static str,
     /// The statuses the users table's status filter lists.
     pub user_statuses: &'static [UserStatus],
-    /// The all-sessions table's columns and filters, and its CSV columns.
+    /// The all-sessions table's columns, those it can be sorted by, its filters, what its
+    /// search matches, and its CSV columns.
     pub session_columns: &'static [SessionColumn],
+    pub session_sorts: &'static [SessionColumn],
     pub session_filters: &'static [SessionFilter],
+    pub session_search: &'static str,
     pub session_csv_columns: &'static [SessionColumn],
+    /// The environments the environment filter lists.
+    pub environments: &'static [&'static str],
     /// The states the sessions table's state filter lists.
     pub session_states: &'static [SessionState],
     /// The columns of one user's sessions on the user page.

@@ -13,16 +13,20 @@ pub enum Kind {
     #[default]
     #[serde(rename = "journeyapps")]
     JourneyApps,
+    /// PORTOS, a point-of-sale system's sessions API.
+    #[serde(rename = "portos")]
+    Portos,
 }
 
 impl Kind {
     /// Every kind, in the order the connect screen lists them.
-    pub const ALL: &'static [Kind] = &[Kind::JourneyApps];
+    pub const ALL: &'static [Kind] = &[Kind::JourneyApps, Kind::Portos];
 
     /// The name in `config.json` and in stored connections.
     pub fn key(self) -> &'static str {
         match self {
             Kind::JourneyApps => "journeyapps",
+            Kind::Portos => "portos",
         }
     }
 
@@ -35,6 +39,7 @@ impl Kind {
     pub fn capabilities(self) -> &'static Capabilities {
         match self {
             Kind::JourneyApps => &super::journeyapps::CAPABILITIES,
+            Kind::Portos => &super::portos::CAPABILITIES,
         }
     }
 }
@@ -46,6 +51,18 @@ pub enum Credentials {
     NamedToken(String),
     /// HTTP Basic: for JourneyApps the backend deployment id and the API password.
     Basic { user: String, password: String },
+    /// A PORTOS login, used once to sign in and never kept: it cannot be saved.
+    #[serde(skip)]
+    PortosLogin {
+        user: String,
+        password: String,
+        device: String,
+    },
+    /// A PORTOS session's tokens, which the console refreshes before they expire.
+    PortosSession {
+        token_id: String,
+        refresh_token: String,
+    },
 }
 
 // Secrets never reach a log line: Debug shows only which kind of credential it is.
@@ -54,6 +71,10 @@ impl fmt::Debug for Credentials {
         match self {
             Credentials::NamedToken(_) => f.write_str("NamedToken(<redacted>)"),
             Credentials::Basic { user, .. } => write!(f, "Basic({user}, <redacted>)"),
+            Credentials::PortosLogin { user, device, .. } => {
+                write!(f, "PortosLogin({user}, <redacted>, {device})")
+            }
+            Credentials::PortosSession { .. } => f.write_str("PortosSession(<redacted>)"),
         }
     }
 }
@@ -75,6 +96,9 @@ impl Credentials {
                     base64::engine::general_purpose::STANDARD.encode(pair)
                 )
             }
+            Credentials::PortosSession { token_id, .. } => format!("Bearer {token_id}"),
+            // A login is not sent as a header: it is the body of the login request.
+            Credentials::PortosLogin { .. } => String::new(),
         }
     }
 
@@ -83,6 +107,12 @@ impl Credentials {
         match self {
             Credentials::NamedToken(token) => token.trim().trim_start_matches("O:").is_empty(),
             Credentials::Basic { user, password } => user.trim().is_empty() || password.is_empty(),
+            Credentials::PortosLogin {
+                user,
+                password,
+                device,
+            } => user.trim().is_empty() || password.is_empty() || device.trim().is_empty(),
+            Credentials::PortosSession { token_id, .. } => token_id.is_empty(),
         }
     }
 }
@@ -105,6 +135,8 @@ pub struct ConnectForm {
     pub method: AuthMethod,
     pub user: String,
     pub secret: String,
+    /// The method's extra field (PORTOS' device name), when it has one.
+    pub extra: String,
 }
 
 impl ConnectForm {
@@ -140,6 +172,11 @@ impl ConnectForm {
                     password: self.secret.clone(),
                 }
             }
+            AuthMethod::PortosLogin => Credentials::PortosLogin {
+                user: self.user.trim().to_string(),
+                password: self.secret.clone(),
+                device: self.extra.trim().to_string(),
+            },
         };
         if credentials.is_blank() {
             return Err(self.method.missing_secret().into());
@@ -230,6 +267,7 @@ mod tests {
             method,
             user: String::new(),
             secret: "tok".into(),
+            extra: String::new(),
         }
     }
 
@@ -254,6 +292,58 @@ mod tests {
                 user: "533bda".into(),
                 password: "tok".into()
             }
+        );
+    }
+
+    #[test]
+    fn a_portos_login_is_never_saved_and_its_session_is_kept_redacted() {
+        let login = ConnectForm {
+            kind: Kind::Portos,
+            base_url: "https://pos.example/portos".into(),
+            method: AuthMethod::PortosLogin,
+            user: " admin ".into(),
+            secret: "p4ss".into(),
+            extra: "Roster console".into(),
+        }
+        .connection()
+        .unwrap();
+        assert_eq!(
+            login.credentials,
+            Credentials::PortosLogin {
+                user: "admin".into(),
+                password: "p4ss".into(),
+                device: "Roster console".into()
+            }
+        );
+        assert!(
+            serde_json::to_string(&login).is_err(),
+            "a password is never stored"
+        );
+        assert!(!format!("{login:?}").contains("p4ss"));
+        let session = Connection {
+            credentials: Credentials::PortosSession {
+                token_id: "t0k3n".into(),
+                refresh_token: "r3fresh".into(),
+            },
+            ..login
+        };
+        assert_eq!(session.credentials.authorization(), "Bearer t0k3n");
+        let saved = serde_json::to_string(&session).unwrap();
+        assert_eq!(serde_json::from_str::<Connection>(&saved).unwrap(), session);
+        assert!(!format!("{session:?}").contains("t0k3n"));
+        let mut no_device = ConnectForm {
+            kind: Kind::Portos,
+            base_url: "https://pos.example".into(),
+            method: AuthMethod::PortosLogin,
+            user: "admin".into(),
+            secret: "p".into(),
+            extra: " ".into(),
+        };
+        assert!(no_device.connection().is_err());
+        no_device.method = AuthMethod::NamedToken;
+        assert!(
+            no_device.connection().is_err(),
+            "PORTOS offers only its login"
         );
     }
 

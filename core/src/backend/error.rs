@@ -6,6 +6,9 @@
 pub enum ApiError {
     /// 401: the credentials were refused; the console returns to the connect screen.
     Unauthorized { detail: String },
+    /// The console's own session on the backend ended (revoked, logged out, or expired past
+    /// refreshing): why, in words. The console returns to the connect screen.
+    SessionEnded { why: &'static str },
     /// JourneyApps' 404 ACCOUNT_NOT_FOUND: no deployment with the id in the base URL.
     AccountNotFound { detail: String },
     /// The user or session does not exist (any more).
@@ -44,6 +47,7 @@ impl ApiError {
             ApiError::Unauthorized { .. } => {
                 "The backend refused these credentials (401). Check the token or password.".into()
             }
+            ApiError::SessionEnded { why } => why.to_string(),
             ApiError::AccountNotFound { .. } => "No deployment has the id in this base URL (404). \
                  Copy the base URL again from the deployment's Manage API page."
                 .to_string(),
@@ -111,7 +115,10 @@ impl ApiError {
 
     /// Whether the console should forget the credentials and show the connect screen.
     pub fn needs_reconnect(&self) -> bool {
-        matches!(self, ApiError::Unauthorized { .. })
+        matches!(
+            self,
+            ApiError::Unauthorized { .. } | ApiError::SessionEnded { .. }
+        )
     }
 }
 

@@ -9,7 +9,7 @@ use super::capabilities::{AuthMethod, Capabilities, Section};
 use super::http::{encode_component, HttpRequest, HttpResponse, Method, Transport};
 use super::read::{read, send_once};
 use super::{Api, ApiError, LoadEvent, UsersLoad};
-use crate::model::action::{Action, ActionKind};
+use crate::model::action::{Action, ActionKind, Performed};
 use crate::model::{Session, SessionState, User, UserId};
 use crate::table::sessions::SessionColumn;
 use crate::table::users::UserColumn;
@@ -19,11 +19,14 @@ use serde_json::Value;
 pub const CAPABILITIES: Capabilities = Capabilities {
     name: "Test backend",
     base_url_placeholder: "https://people.example",
+    base_url_label: "Base URL",
     base_url_hint: "Any URL.",
     auth_methods: &[AuthMethod::NamedToken],
     sections: &[Section::Users, Section::Sessions, Section::Activity],
     user_columns: &[UserColumn::Name, UserColumn::Id, UserColumn::Sessions],
+    user_sorts: &[UserColumn::Name],
     user_filters: &[],
+    user_search: "Name",
     user_statuses: &[],
     session_columns: &[
         SessionColumn::User,
@@ -31,9 +34,12 @@ pub const CAPABILITIES: Capabilities = Capabilities {
         SessionColumn::State,
         SessionColumn::Actions,
     ],
+    session_sorts: &[SessionColumn::User],
+    session_search: "Device",
     session_filters: &[],
     session_csv_columns: &[SessionColumn::UserId, SessionColumn::SessionId],
     session_states: &[],
+    environments: &[],
     user_session_columns: &[
         SessionColumn::Device,
         SessionColumn::State,
@@ -106,6 +112,10 @@ impl Api for Fake {
         &CAPABILITIES
     }
 
+    fn credentials(&self) -> super::Credentials {
+        super::Credentials::NamedToken("test".into())
+    }
+
     async fn check<T: Transport>(&self, transport: &T) -> Result<(), ApiError> {
         read(transport, self.get("/people"), &|_| {}, error_of)
             .await
@@ -143,7 +153,11 @@ impl Api for Fake {
         Ok(parse_person(&body))
     }
 
-    async fn perform<T: Transport>(&self, transport: &T, action: &Action) -> Result<(), ApiError> {
+    async fn perform<T: Transport>(
+        &self,
+        transport: &T,
+        action: &Action,
+    ) -> Result<Performed, ApiError> {
         let Action::ReAuthenticateSession { user, session } = action else {
             return Err(ApiError::Unsupported);
         };
@@ -156,7 +170,9 @@ impl Api for Fake {
             method: Method::Post,
             ..self.get(&path)
         };
-        send_once(transport, request, error_of).await.map(|_| ())
+        send_once(transport, request, error_of)
+            .await
+            .map(|_| Performed::Done)
     }
 }
 
@@ -459,7 +475,7 @@ mod tests {
         let sent = block_on(send_action(&backend(), &transport, &action, &|e| {
             waits.borrow_mut().push(e)
         }));
-        assert_eq!(sent, Ok(()));
+        assert_eq!(sent, Ok(Performed::Done));
         assert_eq!(transport.sent.borrow().len(), 3);
         assert_eq!(waits.borrow().len(), 2);
 

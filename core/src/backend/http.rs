@@ -96,6 +96,25 @@ pub fn encode_component(text: &str) -> String {
     out
 }
 
+/// Decodes `%XX` sequences back into the text they encode; None if one is broken or the
+/// bytes are not UTF-8.
+pub fn decode_component(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        if bytes[at] == b'%' {
+            let hex = text.get(at + 1..at + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            at += 3;
+        } else {
+            out.push(bytes[at]);
+            at += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
 /// `key=value&…` with every value encoded.
 pub fn query_string(pairs: &[(&str, String)]) -> String {
     let encoded: Vec<String> = pairs
@@ -117,6 +136,19 @@ mod tests {
         );
         assert_eq!(encode_component("a/b c?d&e=f"), "a%2Fb%20c%3Fd%26e%3Df");
         assert_eq!(encode_component("é"), "%C3%A9");
+    }
+
+    #[test]
+    fn decoding_undoes_encoding_and_refuses_broken_escapes() {
+        for text in ["a/b c?d&e=f", "é;:%", ""] {
+            assert_eq!(
+                decode_component(&encode_component(text)).as_deref(),
+                Some(text)
+            );
+        }
+        for broken in ["%", "%4", "%zz", "%FF", "a%é"] {
+            assert_eq!(decode_component(broken), None, "{broken}");
+        }
     }
 
     #[test]

@@ -9,6 +9,7 @@ mod error;
 pub mod http;
 pub mod journeyapps;
 pub mod paging;
+pub mod portos;
 mod read;
 pub mod run;
 
@@ -22,9 +23,12 @@ pub use connection::{ConnectForm, Connection, Credentials, Kind};
 pub use error::ApiError;
 pub use http::{HttpRequest, HttpResponse, Method, Transport, TransportError};
 
-use crate::model::action::Action;
+use crate::model::action::{Action, Performed};
 use crate::model::enrollment::EnrollmentToken;
-use crate::model::{User, UserId};
+use crate::model::{SessionId, User, UserId};
+use crate::table::server::{PageAt, ServerPage, SessionRow};
+use crate::table::sessions::SessionsView;
+use chrono::{DateTime, Utc};
 
 /// What happens while a listing loads, for a progress indicator.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -43,6 +47,14 @@ pub struct UsersLoad {
     pub notice: Option<String>,
 }
 
+/// Every session a view shows, read from a server that filters them, and a notice when part
+/// could not be read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SessionsLoad {
+    pub rows: Vec<SessionRow>,
+    pub notice: Option<String>,
+}
+
 /// The answer to one server batch: one result per action in order (an error in plain words),
 /// or why the whole request failed.
 pub type BatchAnswer = Result<Vec<Result<(), String>>, ApiError>;
@@ -55,8 +67,62 @@ pub trait Api {
     /// What this backend can do.
     fn capabilities(&self) -> &'static Capabilities;
 
+    /// The credentials to keep now: they change when a session's tokens are refreshed.
+    fn credentials(&self) -> Credentials;
+
     /// Proves the URL and credentials with one cheap request.
     async fn check<T: Transport>(&self, transport: &T) -> Result<(), ApiError>;
+
+    /// Signs in with the connection's credentials and returns those to keep: the same for a
+    /// token, a session's tokens for a login (whose password is then forgotten).
+    async fn sign_in<T: Transport>(&self, transport: &T) -> Result<Credentials, ApiError> {
+        self.check(transport).await?;
+        Ok(self.credentials())
+    }
+
+    /// Ends the console's own session on the backend, where it has one.
+    async fn sign_out<T: Transport>(&self, _transport: &T) -> Result<(), ApiError> {
+        Ok(())
+    }
+
+    /// The console's own session among the backend's, where it has one.
+    fn own_session(&self) -> Option<SessionId> {
+        None
+    }
+
+    /// One page of the sessions `view` shows, filtered, sorted and paged by the server (where
+    /// capabilities say `server_query`); `now` anchors "more than N days ago".
+    async fn query_sessions<T: Transport>(
+        &self,
+        _transport: &T,
+        _view: &SessionsView,
+        _at: &PageAt,
+        _now: DateTime<Utc>,
+    ) -> Result<ServerPage<SessionRow>, ApiError> {
+        Err(ApiError::Unsupported)
+    }
+
+    /// How many sessions `view` shows, counted by the server.
+    async fn count_sessions<T: Transport>(
+        &self,
+        _transport: &T,
+        _view: &SessionsView,
+        _now: DateTime<Utc>,
+    ) -> Result<u64, ApiError> {
+        Err(ApiError::Unsupported)
+    }
+
+    /// Every session `view` shows, read page by page from the server (bounded like any
+    /// listing), to act on all of them.
+    async fn all_sessions<T: Transport>(
+        &self,
+        _transport: &T,
+        _view: &SessionsView,
+        _now: DateTime<Utc>,
+        _events: &dyn Fn(LoadEvent),
+    ) -> Result<SessionsLoad, ApiError> {
+        Err(ApiError::Unsupported)
+    }
 
     /// Every user with its sessions, reporting progress and waits to `events`.
     async fn load_users<T: Transport>(
@@ -75,7 +141,11 @@ pub trait Api {
 
     /// Carries out `action` with exactly one request: a lost answer does not mean it did not
     /// run, so it is never resent here.
-    async fn perform<T: Transport>(&self, transport: &T, action: &Action) -> Result<(), ApiError>;
+    async fn perform<T: Transport>(
+        &self,
+        transport: &T,
+        action: &Action,
+    ) -> Result<Performed, ApiError>;
 
     /// Carries out `actions` with one server batch request (where capabilities say
     /// `server_batch`).
@@ -101,6 +171,7 @@ pub trait Api {
 #[derive(Clone, Debug)]
 pub enum Backend {
     JourneyApps(journeyapps::JourneyApps),
+    Portos(portos::Portos),
     /// A test-only kind with fewer capabilities, to prove the interface carries any backend.
     #[cfg(test)]
     Fake(fake::Fake),
@@ -114,6 +185,10 @@ impl Backend {
                 &connection.base_url,
                 connection.credentials.clone(),
             )),
+            Kind::Portos => Backend::Portos(portos::Portos::new(
+                &connection.base_url,
+                connection.credentials.clone(),
+            )),
         }
     }
 }
@@ -123,6 +198,7 @@ macro_rules! dispatch {
     ($self:ident, $backend:ident => $call:expr) => {
         match $self {
             Backend::JourneyApps($backend) => $call,
+            Backend::Portos($backend) => $call,
             #[cfg(test)]
             Backend::Fake($backend) => $call,
         }
@@ -134,8 +210,53 @@ impl Api for Backend {
         dispatch!(self, b => b.capabilities())
     }
 
+    fn credentials(&self) -> Credentials {
+        dispatch!(self, b => b.credentials())
+    }
+
     async fn check<T: Transport>(&self, transport: &T) -> Result<(), ApiError> {
         dispatch!(self, b => b.check(transport).await)
+    }
+
+    async fn sign_in<T: Transport>(&self, transport: &T) -> Result<Credentials, ApiError> {
+        dispatch!(self, b => b.sign_in(transport).await)
+    }
+
+    async fn sign_out<T: Transport>(&self, transport: &T) -> Result<(), ApiError> {
+        dispatch!(self, b => b.sign_out(transport).await)
+    }
+
+    fn own_session(&self) -> Option<SessionId> {
+        dispatch!(self, b => b.own_session())
+    }
+
+    async fn query_sessions<T: Transport>(
+        &self,
+        transport: &T,
+        view: &SessionsView,
+        at: &PageAt,
+        now: DateTime<Utc>,
+    ) -> Result<ServerPage<SessionRow>, ApiError> {
+        dispatch!(self, b => b.query_sessions(transport, view, at, now).await)
+    }
+
+    async fn count_sessions<T: Transport>(
+        &self,
+        transport: &T,
+        view: &SessionsView,
+        now: DateTime<Utc>,
+    ) -> Result<u64, ApiError> {
+        dispatch!(self, b => b.count_sessions(transport, view, now).await)
+    }
+
+    async fn all_sessions<T: Transport>(
+        &self,
+        transport: &T,
+        view: &SessionsView,
+        now: DateTime<Utc>,
+        events: &dyn Fn(LoadEvent),
+    ) -> Result<SessionsLoad, ApiError> {
+        dispatch!(self, b => b.all_sessions(transport, view, now, events).await)
     }
 
     async fn load_users<T: Transport>(
@@ -155,7 +276,11 @@ impl Api for Backend {
         dispatch!(self, b => b.user(transport, id, events).await)
     }
 
-    async fn perform<T: Transport>(&self, transport: &T, action: &Action) -> Result<(), ApiError> {
+    async fn perform<T: Transport>(
+        &self,
+        transport: &T,
+        action: &Action,
+    ) -> Result<Performed, ApiError> {
         dispatch!(self, b => b.perform(transport, action).await)
     }
 

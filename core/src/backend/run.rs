@@ -5,7 +5,7 @@
 
 use super::{Api, ApiError, LoadEvent, Transport};
 use crate::bulk::{retry_delay_millis, BulkRun, Progress, CHUNK_SIZE};
-use crate::model::action::{Action, Seen};
+use crate::model::action::{Action, Performed, Seen};
 use crate::model::UserId;
 use std::collections::BTreeMap;
 
@@ -54,7 +54,7 @@ pub async fn send_action<B: Api, T: Transport>(
     transport: &T,
     action: &Action,
     events: &dyn Fn(LoadEvent),
-) -> Result<(), ApiError> {
+) -> Result<Performed, ApiError> {
     let mut attempt = 0;
     loop {
         match backend.perform(transport, action).await {
@@ -158,7 +158,8 @@ async fn singles_round<B: Api, T: Transport>(
     let (mut refused, mut settled, mut stop) = (false, false, None);
     for (&i, answer) in chunk.iter().zip(answers) {
         match answer {
-            Ok(()) => run.settle(i, Ok(())),
+            Ok(Performed::Done) => run.settle(i, Ok(())),
+            Ok(Performed::AlreadyDone(why)) => run.already_done(i, why),
             Err(ApiError::RateLimited) => {
                 refused = true;
                 continue;

@@ -15,6 +15,17 @@ pub enum Action {
     WipeSession { user: UserId, session: SessionId },
     /// Send one device back to the login screen; its data stays.
     ReAuthenticateSession { user: UserId, session: SessionId },
+    /// End one session: its token stops working at once.
+    RevokeSession { user: UserId, session: SessionId },
+}
+
+/// How an action that was carried out went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Performed {
+    /// It was done now.
+    Done,
+    /// There was nothing left to do (say, the session was already gone): why, in words.
+    AlreadyDone(&'static str),
 }
 
 /// What an action is done to.
@@ -32,6 +43,7 @@ pub enum ActionKind {
     Unlock,
     WipeSession,
     ReAuthenticateSession,
+    RevokeSession,
 }
 
 impl ActionKind {
@@ -39,7 +51,9 @@ impl ActionKind {
     pub fn scope(self) -> Scope {
         match self {
             ActionKind::Lock | ActionKind::LockAndWipe | ActionKind::Unlock => Scope::User,
-            ActionKind::WipeSession | ActionKind::ReAuthenticateSession => Scope::Session,
+            ActionKind::WipeSession
+            | ActionKind::ReAuthenticateSession
+            | ActionKind::RevokeSession => Scope::Session,
         }
     }
 
@@ -51,6 +65,7 @@ impl ActionKind {
             ActionKind::Unlock => "Unlock",
             ActionKind::WipeSession => "Wipe session",
             ActionKind::ReAuthenticateSession => "Re-authenticate session",
+            ActionKind::RevokeSession => "Revoke session",
         }
     }
 
@@ -62,6 +77,7 @@ impl ActionKind {
             ActionKind::Unlock => "Unlock…",
             ActionKind::WipeSession => "Wipe…",
             ActionKind::ReAuthenticateSession => "Re-authenticate…",
+            ActionKind::RevokeSession => "Revoke…",
         }
     }
 
@@ -73,7 +89,14 @@ impl ActionKind {
             ActionKind::Unlock => "unlock",
             ActionKind::WipeSession => "wipe",
             ActionKind::ReAuthenticateSession => "reauthenticate",
+            ActionKind::RevokeSession => "revoke",
         }
+    }
+
+    /// Whether a user's page offers it on every session of the user at once: revoking them all
+    /// is how a backend without a lock signs someone out everywhere.
+    pub fn offered_for_all_sessions(self) -> bool {
+        self == ActionKind::RevokeSession
     }
 
     /// True when the action deletes data for good: it is confirmed by typing.
@@ -97,6 +120,14 @@ impl ActionKind {
                 format!("Re-authenticate {device}"),
                 format!("{who} must sign in again on {device}. No data is deleted."),
                 "Re-authenticate",
+            ),
+            ActionKind::RevokeSession => (
+                format!("Revoke {device}"),
+                format!(
+                    "{who} is signed out on {device} at once and must sign in again there. \
+                     No data is deleted."
+                ),
+                "Revoke",
             ),
             ActionKind::Lock | ActionKind::LockAndWipe => (
                 format!("Lock {who}"),
@@ -141,6 +172,12 @@ impl ActionKind {
         match self {
             ActionKind::ReAuthenticateSession if session.state.may_be_signed_in() => {
                 Some(Action::ReAuthenticateSession {
+                    user,
+                    session: session_id,
+                })
+            }
+            ActionKind::RevokeSession if session.state.may_be_signed_in() => {
+                Some(Action::RevokeSession {
                     user,
                     session: session_id,
                 })
@@ -193,6 +230,10 @@ impl Action {
             Action::ReAuthenticateSession { session: id, .. } => {
                 session(id).map_or(Seen::Gone, |s| seen(!s.state.may_be_signed_in()))
             }
+            // A revoked session is gone: that is the effect.
+            Action::RevokeSession { session: id, .. } => {
+                session(id).map_or(Seen::Done, |s| seen(!s.state.may_be_signed_in()))
+            }
         }
     }
 
@@ -204,6 +245,7 @@ impl Action {
             Action::Unlock { .. } => ActionKind::Unlock,
             Action::WipeSession { .. } => ActionKind::WipeSession,
             Action::ReAuthenticateSession { .. } => ActionKind::ReAuthenticateSession,
+            Action::RevokeSession { .. } => ActionKind::RevokeSession,
         }
     }
 
@@ -213,16 +255,17 @@ impl Action {
             Action::Lock { user, .. }
             | Action::Unlock { user }
             | Action::WipeSession { user, .. }
-            | Action::ReAuthenticateSession { user, .. } => user,
+            | Action::ReAuthenticateSession { user, .. }
+            | Action::RevokeSession { user, .. } => user,
         }
     }
 
     /// The session it is on, for a session action.
     pub fn session(&self) -> Option<&SessionId> {
         match self {
-            Action::WipeSession { session, .. } | Action::ReAuthenticateSession { session, .. } => {
-                Some(session)
-            }
+            Action::WipeSession { session, .. }
+            | Action::ReAuthenticateSession { session, .. }
+            | Action::RevokeSession { session, .. } => Some(session),
             Action::Lock { .. } | Action::Unlock { .. } => None,
         }
     }
@@ -251,6 +294,7 @@ impl Action {
             ActionKind::ReAuthenticateSession => {
                 format!("The device of {who} must sign in again.")
             }
+            ActionKind::RevokeSession => format!("Revoked: {who} is signed out on that device."),
         }
     }
 }
@@ -277,12 +321,13 @@ mod tests {
         }
     }
 
-    const ALL: [ActionKind; 5] = [
+    const ALL: [ActionKind; 6] = [
         ActionKind::Lock,
         ActionKind::LockAndWipe,
         ActionKind::Unlock,
         ActionKind::WipeSession,
         ActionKind::ReAuthenticateSession,
+        ActionKind::RevokeSession,
     ];
 
     #[test]
@@ -311,6 +356,7 @@ mod tests {
             "LOCKED",
             "RESET",
             "NEVER_ENROLLED",
+            "ACTIVE",
             "",
             "SUSPENDED",
         ];
@@ -326,11 +372,23 @@ mod tests {
         };
         assert_eq!(
             applies(ActionKind::ReAuthenticateSession),
-            ["ENROLLED", "", "SUSPENDED"]
+            ["ENROLLED", "ACTIVE", "", "SUSPENDED"]
+        );
+        assert_eq!(
+            applies(ActionKind::RevokeSession),
+            applies(ActionKind::ReAuthenticateSession),
+            "both end a signed-in session"
         );
         assert_eq!(
             applies(ActionKind::WipeSession),
-            ["ENROLLED", "LOCKED", "NEVER_ENROLLED", "", "SUSPENDED"]
+            [
+                "ENROLLED",
+                "LOCKED",
+                "NEVER_ENROLLED",
+                "ACTIVE",
+                "",
+                "SUSPENDED"
+            ]
         );
         for kind in [
             ActionKind::Lock,
@@ -364,8 +422,18 @@ mod tests {
             Action::Unlock { user: "u".into() }.seen_in(&owner),
             Seen::NotDone
         );
+        let revoke = Action::RevokeSession {
+            user: "u".into(),
+            session: "s0".into(),
+        };
+        assert_eq!(revoke.seen_in(&owner), Seen::Done, "signed out");
         owner.sessions.clear();
         assert_eq!(reauth.seen_in(&owner), Seen::Gone);
+        assert_eq!(
+            revoke.seen_in(&owner),
+            Seen::Done,
+            "gone is what a revoke does"
+        );
         assert_eq!(Seen::Gone.how(), "Read back: it no longer exists");
     }
 

@@ -149,20 +149,35 @@ impl User {
 
     /// The distinct platforms of this user's sessions, sorted.
     pub fn platforms(&self) -> Vec<&str> {
-        let mut platforms: Vec<&str> = self
-            .sessions
-            .iter()
-            .filter_map(|s| s.platform.as_deref())
-            .collect();
-        platforms.sort_unstable();
-        platforms.dedup();
-        platforms
+        distinct(self.sessions.iter().filter_map(|s| s.platform.as_deref()))
+    }
+
+    /// The distinct names of this user's devices, sorted.
+    pub fn devices(&self) -> Vec<&str> {
+        distinct(self.sessions.iter().filter_map(|s| s.label.as_deref()))
+    }
+
+    /// The distinct environments of this user's devices, sorted.
+    pub fn environments(&self) -> Vec<&str> {
+        distinct(
+            self.sessions
+                .iter()
+                .filter_map(|s| s.environment.as_deref()),
+        )
     }
 
     /// The session with `id`, if the user still has it.
     pub fn session(&self, id: &SessionId) -> Option<&Session> {
         self.sessions.iter().find(|s| &s.id == id)
     }
+}
+
+/// The distinct values of `values`, sorted.
+fn distinct<'a>(values: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut values: Vec<&str> = values.collect();
+    values.sort_unstable();
+    values.dedup();
+    values
 }
 
 /// "Ann Lee – Pixel 7": a session named for result tables and the activity log.
@@ -186,6 +201,12 @@ pub struct Session {
     pub device_id: Option<String>,
     pub label: Option<String>,
     pub last_full_sync: Option<DateTime<Utc>>,
+    /// Where the device works, for point-of-sale backends (BackOffice, CashRegister, PDA…).
+    pub environment: Option<String>,
+    /// How the session was authenticated (Bearer…).
+    pub auth_type: Option<String>,
+    /// When the session ends unless renewed.
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 impl Session {
@@ -205,6 +226,8 @@ pub enum SessionState {
     Locked,
     Reset,
     NeverEnrolled,
+    /// Signed in, for backends whose sessions exist only while signed in.
+    Active,
     /// Not sent at all.
     #[default]
     Unknown,
@@ -219,6 +242,7 @@ impl SessionState {
             "LOCKED" => SessionState::Locked,
             "RESET" => SessionState::Reset,
             "NEVER_ENROLLED" => SessionState::NeverEnrolled,
+            "ACTIVE" => SessionState::Active,
             "" => SessionState::Unknown,
             other => SessionState::Other(other.to_string()),
         }
@@ -231,6 +255,7 @@ impl SessionState {
             SessionState::Locked => "LOCKED",
             SessionState::Reset => "RESET",
             SessionState::NeverEnrolled => "NEVER_ENROLLED",
+            SessionState::Active => "ACTIVE",
             SessionState::Unknown => "",
             SessionState::Other(value) => value,
         }
@@ -243,6 +268,7 @@ impl SessionState {
             SessionState::Locked => "Locked",
             SessionState::Reset => "Reset (wipe pending)",
             SessionState::NeverEnrolled => "Never enrolled",
+            SessionState::Active => "Active",
             SessionState::Unknown => "Unknown",
             SessionState::Other(value) => value,
         }
@@ -336,11 +362,29 @@ mod tests {
         assert_eq!(SessionState::parse("SUSPENDED").label(), "SUSPENDED");
         assert_eq!(SessionState::parse("RESET"), SessionState::Reset);
         assert_eq!(SessionState::parse(""), SessionState::Unknown);
-        let signed_in: Vec<&str> = ["ENROLLED", "LOCKED", "RESET", "NEVER_ENROLLED", "", "X"]
-            .into_iter()
-            .filter(|s| SessionState::parse(s).may_be_signed_in())
-            .collect();
-        assert_eq!(signed_in, ["ENROLLED", "", "X"]);
+        let signed_in: Vec<&str> = [
+            "ENROLLED",
+            "LOCKED",
+            "RESET",
+            "NEVER_ENROLLED",
+            "ACTIVE",
+            "",
+            "X",
+        ]
+        .into_iter()
+        .filter(|s| SessionState::parse(s).may_be_signed_in())
+        .collect();
+        assert_eq!(signed_in, ["ENROLLED", "ACTIVE", "", "X"]);
+        for state in [
+            "ENROLLED",
+            "LOCKED",
+            "RESET",
+            "NEVER_ENROLLED",
+            "ACTIVE",
+            "X",
+        ] {
+            assert_eq!(SessionState::parse(state).wire(), state);
+        }
     }
 
     #[test]

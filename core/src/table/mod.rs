@@ -2,6 +2,8 @@
 //! their header, cell and CSV value, the rows a view shows, and the page of them on screen.
 //! Decided natively here; the app's table controller only renders.
 
+pub mod selection;
+pub mod server;
 pub mod sessions;
 pub mod users;
 
@@ -141,6 +143,12 @@ pub fn more_than_days_ago(at: Option<DateTime<Utc>>, days: u32, now: DateTime<Ut
     at.is_none_or(|at| at < now - Duration::days(i64::from(days)))
 }
 
+/// Whether `at` is from `now` up to `hours` hours later: a session that ends soon. Unknown or
+/// already past is not.
+pub fn ends_within_hours(at: Option<DateTime<Utc>>, hours: u32, now: DateTime<Utc>) -> bool {
+    at.is_some_and(|at| at >= now && at <= now + Duration::hours(i64::from(hours)))
+}
+
 /// The first and one-past-last row of page `page` (from 0) of `len` rows, clamped to the rows
 /// that exist: a page past the end shows the last page.
 pub fn page_bounds(len: usize, page: usize, size: usize) -> (usize, usize) {
@@ -149,12 +157,66 @@ pub fn page_bounds(len: usize, page: usize, size: usize) -> (usize, usize) {
     (start.min(len), (start + size).min(len))
 }
 
-/// "12 users" or "3 of 12 users": how many rows a view shows of how many.
-pub fn caption(shown: usize, total: usize, noun: &str) -> String {
-    if shown == total {
-        format!("{total} {noun}")
-    } else {
-        format!("{shown} of {total} {noun}")
+/// Where the page on screen is among the rows a view shows, for the pager.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct PagePosition {
+    /// The first and last row on screen, counted from 1 (0 and 0 when none).
+    pub first: u64,
+    pub last: u64,
+    /// How many rows the view shows, when known.
+    pub total: Option<u64>,
+    /// Whether there is a page before and after this one.
+    pub previous: bool,
+    pub next: bool,
+}
+
+impl PagePosition {
+    /// Page `page` (from 0) of `len` rows held here, `size` a page.
+    pub fn local(len: usize, page: usize, size: usize) -> PagePosition {
+        let (start, end) = page_bounds(len, page, size);
+        PagePosition {
+            first: if end > start { start as u64 + 1 } else { 0 },
+            last: end as u64,
+            total: Some(len as u64),
+            previous: start > 0,
+            next: end < len,
+        }
+    }
+
+    /// A page of `rows` that a server listed after `before` rows, with its `total` if it said
+    /// one, and whether it said another page follows.
+    pub fn server(before: u64, rows: usize, total: Option<u64>, next: bool) -> PagePosition {
+        PagePosition {
+            first: if rows > 0 { before + 1 } else { 0 },
+            last: before + rows as u64,
+            total,
+            previous: before > 0,
+            next,
+        }
+    }
+
+    /// Whether there is more than this one page (a pager is worth showing).
+    pub fn paged(&self) -> bool {
+        self.previous || self.next
+    }
+
+    /// "Rows 101–200 of 3412", or without the total when the server does not say it.
+    pub fn text(&self) -> String {
+        let rows = format!("Rows {}–{}", self.first, self.last);
+        match self.total {
+            Some(total) => format!("{rows} of {total}"),
+            None => rows,
+        }
+    }
+}
+
+/// "12 users" or "3 of 12 users": how many rows a view shows of how many, as far as known
+/// (a server may not say).
+pub fn caption(shown: Option<u64>, total: Option<u64>, noun: &str) -> String {
+    match (shown, total) {
+        (Some(shown), Some(total)) if shown != total => format!("{shown} of {total} {noun}"),
+        (Some(shown), _) => format!("{shown} {noun}"),
+        (None, _) => format!("Matching {noun}"),
     }
 }
 
@@ -171,6 +233,36 @@ mod tests {
         assert!(!more_than_days_ago(ago(29, 0), 30, now));
         assert!(more_than_days_ago(None, 30, now));
         assert!(more_than_days_ago(ago(0, 1), 0, now));
+    }
+
+    #[test]
+    fn ending_within_hours_counts_from_now_on() {
+        let now = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+        let at = |minutes| Some(now + Duration::minutes(minutes));
+        assert!(ends_within_hours(at(0), 1, now));
+        assert!(ends_within_hours(at(60), 1, now));
+        assert!(!ends_within_hours(at(61), 1, now));
+        assert!(!ends_within_hours(at(-1), 1, now), "already ended");
+        assert!(!ends_within_hours(None, 1, now));
+    }
+
+    #[test]
+    fn the_pager_says_where_the_page_is_held_here_or_on_the_server() {
+        let first = PagePosition::local(250, 0, 100);
+        assert_eq!(first.text(), "Rows 1–100 of 250");
+        assert!(!first.previous && first.next && first.paged());
+        let last = PagePosition::local(250, 7, 100);
+        assert_eq!(last.text(), "Rows 201–250 of 250");
+        assert!(last.previous && !last.next);
+        assert!(!PagePosition::local(80, 0, 100).paged());
+        assert_eq!(PagePosition::local(0, 0, 100).text(), "Rows 0–0 of 0");
+
+        let middle = PagePosition::server(100, 100, Some(100_000), true);
+        assert_eq!(middle.text(), "Rows 101–200 of 100000");
+        assert!(middle.previous && middle.next);
+        let unknown = PagePosition::server(0, 42, None, false);
+        assert_eq!(unknown.text(), "Rows 1–42");
+        assert!(!unknown.paged());
     }
 
     #[test]
@@ -191,7 +283,9 @@ mod tests {
 
     #[test]
     fn captions_say_how_many_of_how_many() {
-        assert_eq!(caption(12, 12, "users"), "12 users");
-        assert_eq!(caption(3, 12, "sessions"), "3 of 12 sessions");
+        assert_eq!(caption(Some(12), Some(12), "users"), "12 users");
+        assert_eq!(caption(Some(3), Some(12), "sessions"), "3 of 12 sessions");
+        assert_eq!(caption(Some(3), None, "sessions"), "3 sessions");
+        assert_eq!(caption(None, None, "sessions"), "Matching sessions");
     }
 }

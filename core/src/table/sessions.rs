@@ -1,8 +1,10 @@
 //! The sessions tables: every session of every user (the helpdesk's "find the device" view)
 //! and one user's sessions on the user page. Columns, the view in the URL, and the rows.
 
+use super::server::{ServerModel, SessionRow};
 use super::{
-    directed, more_than_days_ago, read_sort, write_sort, Cell, Column, TableModel, TableView,
+    directed, ends_within_hours, more_than_days_ago, read_sort, write_sort, Cell, Column,
+    TableModel, TableView,
 };
 use crate::csv;
 use crate::model::{Session, SessionId, SessionState, User, UserId};
@@ -30,6 +32,11 @@ pub enum SessionColumn {
     Runtime,
     DeviceId,
     SessionId,
+    Environment,
+    AuthType,
+    Started,
+    LastAccess,
+    Expires,
 }
 
 impl Column for SessionColumn {
@@ -49,6 +56,11 @@ impl Column for SessionColumn {
         SessionColumn::Runtime,
         SessionColumn::DeviceId,
         SessionColumn::SessionId,
+        SessionColumn::Environment,
+        SessionColumn::AuthType,
+        SessionColumn::Started,
+        SessionColumn::LastAccess,
+        SessionColumn::Expires,
     ];
 
     fn key(self) -> &'static str {
@@ -68,6 +80,11 @@ impl Column for SessionColumn {
             SessionColumn::Runtime => "runtime",
             SessionColumn::DeviceId => "device_id",
             SessionColumn::SessionId => "session_id",
+            SessionColumn::Environment => "environment",
+            SessionColumn::AuthType => "auth_type",
+            SessionColumn::Started => "started",
+            SessionColumn::LastAccess => "last_access",
+            SessionColumn::Expires => "expires",
         }
     }
 
@@ -88,6 +105,11 @@ impl Column for SessionColumn {
             SessionColumn::Runtime => "Runtime",
             SessionColumn::DeviceId => "Device id",
             SessionColumn::SessionId => "Session id",
+            SessionColumn::Environment => "Environment",
+            SessionColumn::AuthType => "Authentication",
+            SessionColumn::Started => "Started",
+            SessionColumn::LastAccess => "Last access",
+            SessionColumn::Expires => "Expires",
         }
     }
 
@@ -105,6 +127,9 @@ impl SessionColumn {
             SessionColumn::Created => session.created_at,
             SessionColumn::SignedOut => session.signed_out_at,
             SessionColumn::LastFullSync => session.last_full_sync,
+            SessionColumn::Started => session.created_at,
+            SessionColumn::LastAccess => session.last_connected_at,
+            SessionColumn::Expires => session.expires_at,
             _ => return None,
         })
     }
@@ -125,6 +150,8 @@ impl SessionColumn {
             SessionColumn::Runtime => session.runtime_version.as_deref().unwrap_or_default(),
             SessionColumn::DeviceId => session.device_id.as_deref().unwrap_or_default(),
             SessionColumn::SessionId => session.id.as_str(),
+            SessionColumn::Environment => session.environment.as_deref().unwrap_or_default(),
+            SessionColumn::AuthType => session.auth_type.as_deref().unwrap_or_default(),
             _ => return None,
         })
     }
@@ -193,6 +220,12 @@ pub enum SessionFilter {
     IdleDays,
     /// Not authenticated for more than N days.
     AuthDays,
+    /// One environment (BackOffice, CashRegister, PDA, Tool, or one seen).
+    Environment,
+    /// The user's name contains a text.
+    User,
+    /// Ends within N hours.
+    ExpiringHours,
 }
 
 /// The states the filter offers, in menu order.
@@ -214,14 +247,21 @@ pub struct SessionsView {
     pub idle_days: Option<u32>,
     /// Sessions whose last authentication is more than this many days ago (or never).
     pub auth_days: Option<u32>,
+    /// Sessions of devices in this environment.
+    pub environment: Option<String>,
+    /// Sessions of users whose name contains this, ignoring case.
+    pub user: Option<String>,
+    /// Sessions that end within this many hours from now.
+    pub expiring_hours: Option<u32>,
     pub sort: SessionColumn,
     pub descending: bool,
 }
 
 impl TableView for SessionsView {
     type Key = SessionColumn;
-    const PARAMS: &'static [&'static str] =
-        &["q", "state", "platform", "idle", "auth", "sort", "dir"];
+    const PARAMS: &'static [&'static str] = &[
+        "q", "state", "platform", "idle", "auth", "env", "user", "expiring", "sort", "dir",
+    ];
 
     fn from_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> SessionsView {
         let mut view = SessionsView::default();
@@ -233,6 +273,9 @@ impl TableView for SessionsView {
                 "platform" if !value.is_empty() => view.platform = Some(value.to_string()),
                 "idle" => view.idle_days = value.parse().ok(),
                 "auth" => view.auth_days = value.parse().ok(),
+                "env" if !value.is_empty() => view.environment = Some(value.to_string()),
+                "user" if !value.is_empty() => view.user = Some(value.to_string()),
+                "expiring" => view.expiring_hours = value.parse().ok(),
                 _ => {
                     read_sort(&mut sort, name, value);
                 }
@@ -257,6 +300,15 @@ impl TableView for SessionsView {
         }
         if let Some(days) = self.auth_days {
             pairs.push(("auth", days.to_string()));
+        }
+        if let Some(environment) = &self.environment {
+            pairs.push(("env", environment.clone()));
+        }
+        if let Some(user) = &self.user {
+            pairs.push(("user", user.clone()));
+        }
+        if let Some(hours) = self.expiring_hours {
+            pairs.push(("expiring", hours.to_string()));
         }
         write_sort(self.sort(), &mut pairs);
         pairs
@@ -300,7 +352,19 @@ impl SessionsView {
         let auth = self
             .auth_days
             .is_none_or(|days| more_than_days_ago(session.last_authenticated_at, days, now));
-        found && state && platform && idle && auth
+        let environment = self
+            .environment
+            .as_deref()
+            .is_none_or(|e| session.environment.as_deref() == Some(e));
+        let user_named = self.user.as_deref().is_none_or(|name| {
+            user.label()
+                .to_lowercase()
+                .contains(&name.trim().to_lowercase())
+        });
+        let expiring = self
+            .expiring_hours
+            .is_none_or(|hours| ends_within_hours(session.expires_at, hours, now));
+        found && state && platform && idle && auth && environment && user_named && expiring
     }
 }
 
@@ -370,6 +434,41 @@ impl SessionsData {
     }
 }
 
+impl ServerModel for SessionsData {
+    type Row = SessionRow;
+
+    /// Groups the rows by user (a new user after those already held).
+    fn add_rows(&mut self, rows: Vec<SessionRow>) -> Vec<SessionAt> {
+        let mut order = Vec::with_capacity(rows.len());
+        for SessionRow { user, session } in rows {
+            let u = match self.index.get(&user.id) {
+                Some(&u) => u,
+                None => {
+                    self.index.insert(user.id.clone(), self.users.len());
+                    self.users.push(User {
+                        sessions: Vec::new(),
+                        ..user
+                    });
+                    self.users.len() - 1
+                }
+            };
+            let sessions = &mut self.users[u].sessions;
+            let s = match sessions.iter().position(|s| s.id == session.id) {
+                Some(s) => {
+                    sessions[s] = session;
+                    s
+                }
+                None => {
+                    sessions.push(session);
+                    sessions.len() - 1
+                }
+            };
+            order.push((u, s));
+        }
+        order
+    }
+}
+
 impl TableModel for SessionsData {
     type View = SessionsView;
     type Key = SessionKey;
@@ -419,6 +518,43 @@ impl TableModel for SessionsData {
 mod tests {
     use super::*;
     use chrono::Duration;
+
+    #[test]
+    fn a_server_page_keeps_its_order_and_finds_its_rows_by_key() {
+        let row = |user: &str, session: &str| SessionRow {
+            user: User {
+                id: user.into(),
+                display_name: Some(format!("{user} name")),
+                ..User::default()
+            },
+            session: Session {
+                id: session.into(),
+                ..Session::default()
+            },
+        };
+        let rows = vec![row("b", "1"), row("a", "2"), row("b", "3")];
+        let mut data = SessionsData::default();
+        let order = data.add_rows(rows.clone());
+        assert_eq!(order, [(0, 0), (1, 0), (0, 1)]);
+        let keys: Vec<SessionKey> = order.iter().map(|&at| data.key(at)).collect();
+        assert_eq!(keys, rows.iter().map(SessionRow::key).collect::<Vec<_>>());
+        assert_eq!(data.find(&("b".into(), "3".into())), Some((0, 1)));
+        assert_eq!(data.row((1, 0)).unwrap().0.label(), "a name");
+        assert_eq!(data.session_count(), 3);
+
+        // The next page: a row seen before is replaced, not doubled; the first page's rows
+        // are still found by their keys.
+        let mut fresh = row("a", "2");
+        fresh.session.label = Some("renamed".into());
+        let next = data.add_rows(vec![row("c", "4"), fresh]);
+        assert_eq!(next, [(2, 0), (1, 0)]);
+        assert_eq!(data.session_count(), 4);
+        assert_eq!(
+            data.row((1, 0)).unwrap().1.label.as_deref(),
+            Some("renamed")
+        );
+        assert_eq!(data.find(&("b".into(), "1".into())), Some((0, 0)));
+    }
 
     fn now() -> DateTime<Utc> {
         DateTime::from_timestamp(1_800_000_000, 0).unwrap()
@@ -516,6 +652,35 @@ mod tests {
     }
 
     #[test]
+    fn filters_by_environment_user_and_expiry() {
+        let mut data = people();
+        let envs = ["PDA", "CashRegister", "PDA", "Tool"];
+        for (at, env) in [(0, 0), (0, 1), (1, 0), (2, 0)].into_iter().zip(envs) {
+            let session = &mut data.users[at.0].sessions[at.1];
+            session.environment = Some(env.into());
+            session.expires_at = Some(now() + Duration::hours(if env == "PDA" { 2 } else { 30 }));
+        }
+        let view = |edit: fn(&mut SessionsView)| {
+            let mut view = SessionsView::default();
+            edit(&mut view);
+            view
+        };
+        assert_eq!(
+            ids(&view(|v| v.environment = Some("PDA".into())), &data),
+            ["a", "c"]
+        );
+        assert_eq!(ids(&view(|v| v.user = Some(" OKAF".into())), &data), ["c"]);
+        assert_eq!(
+            ids(&view(|v| v.expiring_hours = Some(2)), &data),
+            ["a", "c"]
+        );
+        assert_eq!(
+            ids(&view(|v| v.expiring_hours = Some(1)), &data),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
     fn sorts_by_every_column_both_ways() {
         let data = people();
         let sorted = |sort, descending| {
@@ -547,6 +712,9 @@ mod tests {
             platform: Some("CHROME".into()),
             idle_days: Some(14),
             auth_days: Some(30),
+            environment: Some("PDA".into()),
+            user: Some("999".into()),
+            expiring_hours: Some(12),
             sort: SessionColumn::LastAuthenticated,
             descending: true,
         };

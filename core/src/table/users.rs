@@ -20,6 +20,12 @@ pub enum UserColumn {
     Sessions,
     Platforms,
     LastConnected,
+    /// The names of the user's devices.
+    Devices,
+    /// The environments of the user's devices.
+    Environments,
+    /// The latest access of any of the user's sessions.
+    LastAccess,
 }
 
 impl Column for UserColumn {
@@ -30,6 +36,9 @@ impl Column for UserColumn {
         UserColumn::Sessions,
         UserColumn::Platforms,
         UserColumn::LastConnected,
+        UserColumn::Devices,
+        UserColumn::Environments,
+        UserColumn::LastAccess,
     ];
 
     fn key(self) -> &'static str {
@@ -40,6 +49,9 @@ impl Column for UserColumn {
             UserColumn::Sessions => "sessions",
             UserColumn::Platforms => "platforms",
             UserColumn::LastConnected => "last_connected",
+            UserColumn::Devices => "devices",
+            UserColumn::Environments => "environments",
+            UserColumn::LastAccess => "last_access",
         }
     }
 
@@ -51,6 +63,9 @@ impl Column for UserColumn {
             UserColumn::Sessions => "Sessions",
             UserColumn::Platforms => "Platforms",
             UserColumn::LastConnected => "Last connected",
+            UserColumn::Devices => "Devices",
+            UserColumn::Environments => "Environments",
+            UserColumn::LastAccess => "Last access",
         }
     }
 
@@ -77,14 +92,20 @@ impl UserColumn {
             }
             UserColumn::Sessions => Cell::Count(user.sessions.len()),
             UserColumn::Platforms => Cell::Text(user.platforms().join(", ")),
-            UserColumn::LastConnected => Cell::Time(user.last_connected_at),
+            UserColumn::LastConnected | UserColumn::LastAccess => {
+                Cell::Time(user.last_connected_at)
+            }
+            UserColumn::Devices => Cell::Text(user.devices().join(", ")),
+            UserColumn::Environments => Cell::Text(user.environments().join(", ")),
         }
     }
 
     /// The CSV header: times say they are UTC.
     pub fn csv_header(self) -> String {
         match self {
-            UserColumn::LastConnected => format!("{} (UTC)", self.header()),
+            UserColumn::LastConnected | UserColumn::LastAccess => {
+                format!("{} (UTC)", self.header())
+            }
             _ => self.header().to_string(),
         }
     }
@@ -97,7 +118,11 @@ impl UserColumn {
             UserColumn::Status => user.status().label().to_string(),
             UserColumn::Sessions => user.sessions.len().to_string(),
             UserColumn::Platforms => user.platforms().join(" "),
-            UserColumn::LastConnected => csv::timestamp(user.last_connected_at),
+            UserColumn::LastConnected | UserColumn::LastAccess => {
+                csv::timestamp(user.last_connected_at)
+            }
+            UserColumn::Devices => user.devices().join(" "),
+            UserColumn::Environments => user.environments().join(" "),
         }
     }
 }
@@ -280,7 +305,11 @@ impl UsersData {
             UserColumn::Sessions => user_a.sessions.len().cmp(&user_b.sessions.len()),
             UserColumn::Platforms => user_a.platforms().cmp(&user_b.platforms()),
             // Never connected sorts as the oldest.
-            UserColumn::LastConnected => user_a.last_connected_at.cmp(&user_b.last_connected_at),
+            UserColumn::LastConnected | UserColumn::LastAccess => {
+                user_a.last_connected_at.cmp(&user_b.last_connected_at)
+            }
+            UserColumn::Devices => user_a.devices().cmp(&user_b.devices()),
+            UserColumn::Environments => user_a.environments().cmp(&user_b.environments()),
         }
     }
 }
@@ -478,11 +507,24 @@ mod tests {
         assert_eq!(data.find(&"gone".into()), None);
         assert_eq!(data.platforms(), ["ANDROID", "CHROME", "IOS"]);
         assert_eq!(
-            data.csv(UserColumn::ALL, &[0, 2]),
+            data.csv(&UserColumn::ALL[..6], &[0, 2]),
             "Name,User id,Status,Sessions,Platforms,Last connected (UTC)\r\n\
              Ann Lee,u-1,Enrolled,2,ANDROID IOS,2027-01-13T08:00:00Z\r\n\
              u-3,u-3,Not enrolled,0,,\r\n"
         );
+    }
+
+    #[test]
+    fn devices_and_environments_are_listed_once_each() {
+        let mut ben = people().users()[1].clone();
+        for (session, (device, env)) in ben.sessions.iter_mut().zip([("Till 2", "CashRegister")]) {
+            session.label = Some(device.into());
+            session.environment = Some(env.into());
+        }
+        ben.sessions.push(ben.sessions[0].clone());
+        assert_eq!(UserColumn::Devices.cell(&ben), Cell::Text("Till 2".into()));
+        assert_eq!(UserColumn::Environments.csv_value(&ben), "CashRegister");
+        assert_eq!(UserColumn::LastAccess.csv_header(), "Last access (UTC)");
     }
 
     #[test]

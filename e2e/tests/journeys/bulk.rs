@@ -4,8 +4,8 @@
 use chrono::{DateTime, Duration, Utc};
 use fantoccini::Locator;
 use roster_e2e::{Harness, Screen};
-use roster_sandbox::db::User;
-use roster_sandbox::error::ErrorType;
+use roster_sandbox::journeyapps::db::User;
+use roster_sandbox::journeyapps::error::ErrorType;
 use roster_sandbox::state::FaultKind;
 
 /// Ticks "select all matching", opens the bulk action `button` and returns the dialog's text.

@@ -39,9 +39,7 @@ async fn connect_with_the_demo_token_lists_every_user() {
     let names = h
         .sandbox
         .state
-        .store
-        .lock()
-        .unwrap()
+        .journeyapps()
         .list_user_objects(0, 1000)
         .unwrap();
     let first_by_name = names

@@ -2,7 +2,7 @@
 //! issued; a device enrolling with it shows up live as "Enrolled on …".
 
 use roster_e2e::{Harness, Screen};
-use roster_sandbox::api::enrollment_url;
+use roster_sandbox::journeyapps::api::enrollment_url;
 
 /// The text of the one QR code in a PNG screenshot.
 fn decode_qr(png: &[u8]) -> String {
@@ -28,7 +28,7 @@ async fn shown_qr(h: &Harness) -> String {
 }
 
 fn pending_tokens(h: &Harness, user_id: &str) -> Vec<String> {
-    let store = h.sandbox.state.store.lock().unwrap();
+    let store = h.sandbox.state.journeyapps();
     store.pending_tokens(user_id).unwrap()
 }
 

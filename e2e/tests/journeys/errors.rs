@@ -3,7 +3,7 @@
 //! page keeps working.
 
 use roster_e2e::{Harness, Screen};
-use roster_sandbox::error::ErrorType;
+use roster_sandbox::journeyapps::error::ErrorType;
 use roster_sandbox::state::FaultKind;
 
 /// The saved connection in (sessionStorage, localStorage).

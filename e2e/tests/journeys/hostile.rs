@@ -3,7 +3,7 @@
 //! window.
 
 use roster_e2e::{Harness, Screen, TOKEN};
-use roster_sandbox::db::User;
+use roster_sandbox::journeyapps::db::User;
 use roster_sandbox::state::FaultKind;
 use serde_json::json;
 
@@ -171,7 +171,7 @@ async fn ten_thousand_characters_leave_every_page_within_the_window() {
     assert!(h
         .sandbox
         .state
-        .store()
+        .journeyapps()
         .set_display_name(&user.id, &long_name)
         .unwrap());
     let http = reqwest::Client::new();
@@ -231,7 +231,12 @@ async fn ten_thousand_characters_leave_every_page_within_the_window() {
     // A device with the long label enrolls while the code is shown.
     h.click("#enroll").await;
     h.find(".qr svg").await;
-    let pending = h.sandbox.state.store().pending_tokens(&user.id).unwrap();
+    let pending = h
+        .sandbox
+        .state
+        .journeyapps()
+        .pending_tokens(&user.id)
+        .unwrap();
     http.post(format!("{}/sandbox/enroll", h.sandbox.url()))
         .json(&json!({"token": pending[0], "label": long_label, "platform": "IOS"}))
         .send()

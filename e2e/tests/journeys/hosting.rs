@@ -72,7 +72,7 @@ async fn deep_link_and_one_action(h: &Harness, mount: &str) {
     .await;
     h.click(".modal button.confirm").await;
     h.wait_for_text(".notice.ok", "must sign in again").await;
-    let after = h.sandbox.state.store().user(&user.id).unwrap();
+    let after = h.sandbox.state.journeyapps().user(&user.id).unwrap();
     let state = &after
         .sessions
         .iter()
@@ -211,7 +211,7 @@ async fn the_proxy_serves_a_backend_that_allows_no_browser_origin() {
     let pending = h
         .sandbox
         .state
-        .store()
+        .journeyapps()
         .pending_tokens(&unlocked.id)
         .unwrap();
     assert_eq!(pending.len(), 1);

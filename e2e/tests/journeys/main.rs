@@ -9,6 +9,7 @@ mod errors;
 mod hostile;
 mod hosting;
 mod look;
+mod portos;
 mod sessions;
 mod user;
 mod users;

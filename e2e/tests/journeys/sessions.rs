@@ -4,7 +4,7 @@
 use chrono::{DateTime, Duration, Utc};
 use fantoccini::Locator;
 use roster_e2e::{Harness, Screen};
-use roster_sandbox::db::{Session, User};
+use roster_sandbox::journeyapps::db::{Session, User};
 
 fn older_than(at: &Option<String>, days: i64, now: DateTime<Utc>) -> bool {
     at.as_deref()

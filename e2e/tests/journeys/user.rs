@@ -4,10 +4,10 @@
 use fantoccini::key::Key;
 use fantoccini::Locator;
 use roster_e2e::{Harness, Screen};
-use roster_sandbox::db::User;
+use roster_sandbox::journeyapps::db::User;
 
 fn sandbox_user(h: &Harness, id: &str) -> User {
-    h.sandbox.state.store.lock().unwrap().user(id).unwrap()
+    h.sandbox.state.journeyapps().user(id).unwrap()
 }
 
 fn enrolled(user: &User) -> usize {

@@ -2,7 +2,7 @@
 
 use fantoccini::Locator;
 use roster_e2e::{Harness, Screen, PAGE_ROWS};
-use roster_sandbox::db::User;
+use roster_sandbox::journeyapps::db::User;
 
 async fn row_ids(h: &Harness) -> Vec<String> {
     let mut ids = Vec::new();

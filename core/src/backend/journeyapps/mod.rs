@@ -10,7 +10,7 @@ use super::http::{encode_component, HttpRequest, HttpResponse, Method, Transport
 use super::paging::Gathered;
 use super::read::{read, send_once};
 use super::{Api, ApiError, BatchAnswer, Credentials, LoadEvent, UsersLoad};
-use crate::model::action::{Action, ActionKind};
+use crate::model::action::{Action, ActionKind, Performed};
 use crate::model::enrollment::EnrollmentToken;
 use crate::model::{time, Session, SessionState, User, UserId};
 use crate::policy::REAUTHENTICATE_STALE;
@@ -30,6 +30,7 @@ const PAGES_IN_FLIGHT: usize = 4;
 pub const CAPABILITIES: Capabilities = Capabilities {
     name: "JourneyApps Backend API v4",
     base_url_placeholder: "https://….journeyapps.com/api/v4/<backend deployment id>",
+    base_url_label: "Base URL",
     base_url_hint: "Shown on the deployment's Manage API page.",
     auth_methods: &[AuthMethod::NamedToken, AuthMethod::Basic],
     sections: &[
@@ -46,11 +47,20 @@ pub const CAPABILITIES: Capabilities = Capabilities {
         UserColumn::Platforms,
         UserColumn::LastConnected,
     ],
+    user_sorts: &[
+        UserColumn::Name,
+        UserColumn::Id,
+        UserColumn::Status,
+        UserColumn::Sessions,
+        UserColumn::Platforms,
+        UserColumn::LastConnected,
+    ],
     user_filters: &[
         UserFilter::Status,
         UserFilter::Platform,
         UserFilter::IdleDays,
     ],
+    user_search: "Name or id",
     user_statuses: &STATUSES,
     session_columns: &[
         SessionColumn::User,
@@ -62,6 +72,16 @@ pub const CAPABILITIES: Capabilities = Capabilities {
         SessionColumn::LastAuthenticated,
         SessionColumn::DeviceId,
     ],
+    session_sorts: &[
+        SessionColumn::User,
+        SessionColumn::Device,
+        SessionColumn::State,
+        SessionColumn::Platform,
+        SessionColumn::LastConnected,
+        SessionColumn::LastAuthenticated,
+        SessionColumn::DeviceId,
+    ],
+    session_search: "Device, device id, user name or id",
     session_filters: &[
         SessionFilter::State,
         SessionFilter::Platform,
@@ -80,6 +100,7 @@ pub const CAPABILITIES: Capabilities = Capabilities {
         SessionColumn::SessionId,
     ],
     session_states: &STATES,
+    environments: &[],
     user_session_columns: &[
         SessionColumn::State,
         SessionColumn::Device,
@@ -183,8 +204,8 @@ impl JourneyApps {
         )
     }
 
-    /// The request that carries out `action`.
-    pub fn action_request(&self, action: &Action) -> HttpRequest {
+    /// The request that carries out `action`; None for an action this API does not have.
+    pub fn action_request(&self, action: &Action) -> Option<HttpRequest> {
         let user_path = format!("/users/{}", encode_component(action.user().as_str()));
         let session_path =
             |session: &str| format!("{user_path}/sessions/{}", encode_component(session));
@@ -201,21 +222,26 @@ impl JourneyApps {
                 format!("{}/re-authenticate", session_path(session.as_str())),
                 None,
             ),
+            Action::RevokeSession { .. } => return None,
         };
-        HttpRequest {
+        Some(HttpRequest {
             json_body: body.map(|b| b.to_string()),
             ..self.request(Method::Post, &path)
-        }
+        })
     }
 
-    /// `POST /batch.json` with `actions` as its operations, all run whatever fails.
-    pub fn batch_request(&self, actions: &[&Action]) -> HttpRequest {
-        let operations: Vec<Value> = actions.iter().map(|a| batch_operation(a)).collect();
+    /// `POST /batch.json` with `actions` as its operations, all run whatever fails; None when
+    /// one of them is an action this API does not have.
+    pub fn batch_request(&self, actions: &[&Action]) -> Option<HttpRequest> {
+        let operations = actions
+            .iter()
+            .map(|a| batch_operation(a))
+            .collect::<Option<Vec<Value>>>()?;
         let body = serde_json::json!({ "operations": operations, "stop_on_error": false });
-        HttpRequest {
+        Some(HttpRequest {
             json_body: Some(body.to_string()),
             ..self.request(Method::Post, "/batch.json")
-        }
+        })
     }
 
     /// The display name known for `user`, if any.
@@ -256,6 +282,10 @@ impl JourneyApps {
 impl Api for JourneyApps {
     fn capabilities(&self) -> &'static Capabilities {
         &CAPABILITIES
+    }
+
+    fn credentials(&self) -> Credentials {
+        self.credentials.clone()
     }
 
     /// One user: it proves the URL and the credentials.
@@ -344,14 +374,19 @@ impl Api for JourneyApps {
         Ok(user)
     }
 
-    async fn perform<T: Transport>(&self, transport: &T, action: &Action) -> Result<(), ApiError> {
-        send_once(transport, self.action_request(action), error_from_response)
+    async fn perform<T: Transport>(
+        &self,
+        transport: &T,
+        action: &Action,
+    ) -> Result<Performed, ApiError> {
+        let request = self.action_request(action).ok_or(ApiError::Unsupported)?;
+        send_once(transport, request, error_from_response)
             .await
-            .map(|_| ())
+            .map(|_| Performed::Done)
     }
 
     async fn perform_batch<T: Transport>(&self, transport: &T, actions: &[&Action]) -> BatchAnswer {
-        let request = self.batch_request(actions);
+        let request = self.batch_request(actions).ok_or(ApiError::Unsupported)?;
         let response = send_once(transport, request, error_from_response).await?;
         parse_batch_results(&response)
     }
@@ -449,10 +484,10 @@ pub fn error_from_response(response: &HttpResponse) -> ApiError {
     }
 }
 
-/// One `batch.json` operation for `action`.
-fn batch_operation(action: &Action) -> Value {
+/// One `batch.json` operation for `action`; None for an action this API does not have.
+fn batch_operation(action: &Action) -> Option<Value> {
     let user_id = action.user().as_str();
-    match action {
+    Some(match action {
         Action::Lock { wipe, .. } => {
             serde_json::json!({ "method": "users/lock", "user_id": user_id, "wipe": wipe })
         }
@@ -466,7 +501,8 @@ fn batch_operation(action: &Action) -> Value {
             "method": "users/sessions/re-authenticate", "user_id": user_id,
             "session_id": session.as_str()
         }),
-    }
+        Action::RevokeSession { .. } => return None,
+    })
 }
 
 /// Reads a batch answer: one result per operation, in order; a failure carries the backend's
@@ -589,6 +625,7 @@ pub fn parse_session(value: &Value) -> Session {
         device_id: nested_text(value, "device", "id"),
         label: text(value, "label"),
         last_full_sync: datetime(nested_text(value, "sync_status", "last_full_sync")),
+        ..Session::default()
     }
 }
 

@@ -44,6 +44,7 @@ fn parses_the_documented_user_list_exactly() {
             device_id: Some("1234-1234-1234-1234".into()),
             label: Some("Apple iPhone7,2".into()),
             last_full_sync: at("2018-07-31T12:17:58Z"),
+            ..Session::default()
         }]
     );
 
@@ -364,7 +365,8 @@ fn check_asks_for_one_user() {
 fn actions_go_to_the_documented_routes() {
     let c = connector();
     let base = "https://backend.example/api/v4/dep";
-    let lock = c.action_request(&Action::Lock {
+    let request = |action: Action| c.action_request(&action).unwrap();
+    let lock = request(Action::Lock {
         user: "u1".into(),
         wipe: true,
     });
@@ -373,19 +375,19 @@ fn actions_go_to_the_documented_routes() {
         (Method::Post, &*format!("{base}/users/u1/lock"))
     );
     assert_eq!(lock.json_body.as_deref(), Some(r#"{"wipe":true}"#));
-    let keep = c.action_request(&Action::Lock {
+    let keep = request(Action::Lock {
         user: "u1".into(),
         wipe: false,
     });
     assert_eq!(keep.json_body.as_deref(), Some(r#"{"wipe":false}"#));
-    let unlock = c.action_request(&Action::Unlock { user: "u1".into() });
+    let unlock = request(Action::Unlock { user: "u1".into() });
     assert_eq!(unlock.url, format!("{base}/users/u1/unlock"));
-    let wipe = c.action_request(&Action::WipeSession {
+    let wipe = request(Action::WipeSession {
         user: "u1".into(),
         session: "s/1".into(),
     });
     assert_eq!(wipe.url, format!("{base}/users/u1/sessions/s%2F1/wipe"));
-    let reauth = c.action_request(&Action::ReAuthenticateSession {
+    let reauth = request(Action::ReAuthenticateSession {
         user: "u1".into(),
         session: "s1".into(),
     });
@@ -396,6 +398,20 @@ fn actions_go_to_the_documented_routes() {
     assert!([&lock, &unlock, &wipe, &reauth]
         .iter()
         .all(|r| r.authorization.as_deref() == Some("Bearer O:t")));
+
+    // An action this API does not have is never sent.
+    let revoke = Action::RevokeSession {
+        user: "u1".into(),
+        session: "s1".into(),
+    };
+    assert_eq!(c.action_request(&revoke), None);
+    assert_eq!(c.batch_request(&[&revoke]), None);
+    let transport = Scripted::new(|_, _| Ok(ok("{}")));
+    assert_eq!(
+        block_on(c.perform(&transport, &revoke)),
+        Err(ApiError::Unsupported)
+    );
+    assert!(transport.sent.borrow().is_empty());
 }
 
 #[test]
@@ -426,7 +442,10 @@ fn an_action_is_sent_once_even_when_it_fails() {
             body: String::new(),
         })
     });
-    assert_eq!(block_on(connector().perform(&done, &action)), Ok(()));
+    assert_eq!(
+        block_on(connector().perform(&done, &action)),
+        Ok(Performed::Done)
+    );
 }
 
 #[test]

@@ -58,6 +58,19 @@ impl ErrorType {
         Self::ALL.into_iter().find(|t| t.code() == code)
     }
 
+    /// The type a status stands for when nothing more specific is known (a framework's
+    /// rejection, a fault injected into another API's shape).
+    pub fn for_status(status: StatusCode) -> ErrorType {
+        match status.as_u16() {
+            401 => ErrorType::AuthenticationFailed,
+            404 | 405 => ErrorType::RouteError,
+            422 => ErrorType::InvalidValue,
+            429 => ErrorType::TooManyRequests,
+            s if s >= 500 => ErrorType::InternalServerError,
+            _ => ErrorType::InvalidApiRequest,
+        }
+    }
+
     /// The HTTP status that carries this type.
     pub fn status(self) -> StatusCode {
         match self {

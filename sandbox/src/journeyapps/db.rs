@@ -1,7 +1,7 @@
-//! The sandbox's data over SQLite: users, their sessions, display names and enrollment tokens,
+//! JourneyApps' data over SQLite: users, their sessions, display names and enrollment tokens,
 //! with the state changes API.md lists for each action.
 
-use crate::error::{ApiError, ErrorType};
+use super::error::{ApiError, ErrorType};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use serde::Serialize;
@@ -173,22 +173,9 @@ pub struct Store {
 impl Store {
     /// Opens (creating if needed) the database at `path`, or an in-memory one for None.
     pub fn open(path: Option<&Path>) -> rusqlite::Result<Store> {
-        let conn = match path {
-            Some(path) => {
-                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(dir).map_err(|e| {
-                        rusqlite::Error::InvalidPath(format!("{}: {e}", dir.display()).into())
-                    })?;
-                }
-                let conn = Connection::open(path)?;
-                conn.pragma_update(None, "journal_mode", "WAL")?;
-                conn
-            }
-            None => Connection::open_in_memory()?,
-        };
-        conn.pragma_update(None, "foreign_keys", true)?;
-        conn.execute_batch(SCHEMA)?;
-        Ok(Store { conn })
+        Ok(Store {
+            conn: crate::sqlite::open(path, SCHEMA)?,
+        })
     }
 
     pub fn user_count(&self) -> rusqlite::Result<u64> {

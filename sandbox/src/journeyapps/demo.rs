@@ -1,8 +1,9 @@
 //! Deterministic, realistic demo data: the same `--demo-users N` always gives the same people,
 //! devices and states; dates are laid out backwards from the moment of seeding.
 
+use super::db::{Container, Device, NewSession, NewUser, Runtime, Session, SyncStatus};
 use crate::clock;
-use crate::db::{Container, Device, NewSession, NewUser, Runtime, Session, SyncStatus};
+use crate::rng::Rng;
 use chrono::{DateTime, Duration, Utc};
 
 const FIRST_NAMES: &[&str] = &[
@@ -97,64 +98,6 @@ const BUNDLE_ID: &str = "com.example.fieldservice";
 const DAY_SECONDS: i64 = 86_400;
 /// Dates spread over the last 18 months.
 const HISTORY_DAYS: u64 = 548;
-
-/// SplitMix64: tiny, fast and the same on every machine, which is all demo data needs.
-#[derive(Debug, Clone)]
-pub struct Rng(u64);
-
-impl Rng {
-    pub fn new(seed: u64) -> Self {
-        Rng(seed)
-    }
-
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A number in `0..n` (n > 0).
-    pub fn below(&mut self, n: u64) -> u64 {
-        self.next_u64() % n
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len() as u64) as usize]
-    }
-
-    /// True with the given chance in percent.
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-
-    /// A random UUID (version 4 layout), lower-case like the API's ids.
-    pub fn uuid(&mut self) -> String {
-        let a = self.next_u64();
-        let b = self.next_u64();
-        format!(
-            "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
-            a >> 32,
-            (a >> 16) & 0xffff,
-            a & 0xfff,
-            0x8000 | (b >> 48) & 0x3fff,
-            b & 0xffff_ffff_ffff
-        )
-    }
-
-    /// A device id in the `1234-1234-1234-1234` style of the documented samples.
-    pub fn device_id(&mut self) -> String {
-        let n = self.next_u64();
-        format!(
-            "{:04X}-{:04X}-{:04X}-{:04X}",
-            n >> 48,
-            (n >> 32) & 0xffff,
-            (n >> 16) & 0xffff,
-            n & 0xffff
-        )
-    }
-}
 
 /// The demo users and their sessions for `count` users, dated relative to `now`.
 pub fn generate(count: u32, now: DateTime<Utc>) -> (Vec<NewUser>, Vec<NewSession>) {

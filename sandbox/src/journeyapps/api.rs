@@ -1,7 +1,7 @@
 //! The JourneyApps Backend API v4 routes: users, sessions, actions, batch and display names.
 
-use crate::db::{self, Page, Store};
-use crate::error::{ApiError, ErrorType};
+use super::db::{self, Page, Store};
+use super::error::{ApiError, ErrorType};
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -110,7 +110,7 @@ fn query_or_error(
 }
 
 fn store(state: &AppState) -> MutexGuard<'_, Store> {
-    state.store()
+    state.journeyapps()
 }
 
 async fn list_users(
