@@ -813,9 +813,7 @@ mod tests {
             id: format!("u-{n}").into(),
             display_name: Some(name.into()),
             last_connected_at: days_ago.map(|d| Utc::now() - Duration::days(d)),
-            enrolled: false,
-            locked: false,
-            sessions: Vec::new(),
+            ..User::default()
         }
     }
 

@@ -35,6 +35,8 @@ pub struct Target {
     /// A word on how it came out, for the results: "Read back: done" for a lost answer settled
     /// by reading the target back, "Already gone" for a target that needed nothing.
     pub note: Option<&'static str>,
+    /// Whether it is on an operator: the run is then confirmed by typing.
+    pub on_operator: bool,
 }
 
 impl Target {
@@ -70,15 +72,25 @@ impl BulkRun {
     /// A run over `actions` with their labels. The same action twice is kept once: a target is
     /// never acted on twice by one run.
     pub fn new(actions: impl IntoIterator<Item = (Action, String)>) -> BulkRun {
+        BulkRun::of(
+            actions
+                .into_iter()
+                .map(|(action, label)| (action, label, false)),
+        )
+    }
+
+    /// A run over `(action, label, on an operator)`, each action once.
+    fn of(targets: impl IntoIterator<Item = (Action, String, bool)>) -> BulkRun {
         let mut seen = HashSet::new();
-        let targets = actions
+        let targets = targets
             .into_iter()
-            .filter(|(action, _)| seen.insert(action.clone()))
-            .map(|(action, label)| Target {
+            .filter(|(action, _, _)| seen.insert(action.clone()))
+            .map(|(action, label, on_operator)| Target {
                 action,
                 label,
                 outcome: TargetOutcome::Pending,
                 note: None,
+                on_operator,
             })
             .collect();
         BulkRun { targets }
@@ -86,11 +98,9 @@ impl BulkRun {
 
     /// `kind` on each of `users` it applies to, named by the user.
     pub fn for_users<'a>(kind: ActionKind, users: impl IntoIterator<Item = &'a User>) -> BulkRun {
-        BulkRun::new(
-            users
-                .into_iter()
-                .filter_map(|user| Some((kind.on_user(user)?, user.label().to_string()))),
-        )
+        BulkRun::of(users.into_iter().filter_map(|user| {
+            Some((kind.on_user(user)?, user.label().to_string(), user.operator))
+        }))
     }
 
     /// `kind` on each of `sessions` (with their users) it applies to, named by user and device.
@@ -98,10 +108,11 @@ impl BulkRun {
         kind: ActionKind,
         sessions: impl IntoIterator<Item = (&'a User, &'a Session)>,
     ) -> BulkRun {
-        BulkRun::new(sessions.into_iter().filter_map(|(user, session)| {
+        BulkRun::of(sessions.into_iter().filter_map(|(user, session)| {
             Some((
                 kind.on_session(user, session)?,
                 session_label(user, session),
+                user.operator,
             ))
         }))
     }
@@ -151,6 +162,17 @@ impl BulkRun {
     /// Whether any target deletes data for good: the run is then confirmed by typing.
     pub fn destroys_data(&self) -> bool {
         self.targets.iter().any(|t| t.action.destroys_data())
+    }
+
+    /// How many targets are on operators.
+    pub fn on_operators(&self) -> usize {
+        self.targets.iter().filter(|t| t.on_operator).count()
+    }
+
+    /// Whether the run is confirmed by typing its count: it deletes data for good, or acts on
+    /// operators, whose sessions run the product.
+    pub fn confirmed_by_typing(&self) -> bool {
+        self.destroys_data() || self.on_operators() > 0
     }
 
     /// Positions of the next targets to send: up to `size` of those still pending.
@@ -556,6 +578,44 @@ mod tests {
             sessions,
             ["a", "c", "own"],
             "ticked on its own: taken, last"
+        );
+    }
+
+    #[test]
+    fn a_run_on_operators_is_confirmed_by_typing() {
+        let session = |id: &str| Session {
+            id: id.into(),
+            state: crate::model::SessionState::Active,
+            ..Session::default()
+        };
+        let people = [
+            User {
+                id: "op".into(),
+                operator: true,
+                sessions: vec![session("1")],
+                ..User::default()
+            },
+            User {
+                id: "clerk".into(),
+                sessions: vec![session("2"), session("3")],
+                ..User::default()
+            },
+        ];
+        let rows = |users: &'static [usize]| {
+            let people = &people;
+            users
+                .iter()
+                .flat_map(move |&u| people[u].sessions.iter().map(move |s| (&people[u], s)))
+        };
+        let clerks = BulkRun::for_sessions(ActionKind::RevokeSession, rows(&[1]));
+        assert_eq!(
+            (clerks.on_operators(), clerks.confirmed_by_typing()),
+            (0, false)
+        );
+        let everyone = BulkRun::for_sessions(ActionKind::RevokeSession, rows(&[0, 1]));
+        assert_eq!(
+            (everyone.on_operators(), everyone.confirmed_by_typing()),
+            (1, true)
         );
     }
 

@@ -81,6 +81,28 @@ pub const REVOKE_IDLE: Policy = Policy {
     verb: "Revoke",
 };
 
+/// The authenticated sessions' stale policy: revoke every session not updated for more than
+/// N days.
+pub const REVOKE_NOT_UPDATED: Policy = Policy {
+    action: ActionKind::RevokeSession,
+    age: SessionColumn::LastUpdated,
+    only: None,
+    preview: &[
+        SessionColumn::User,
+        SessionColumn::Smartphone,
+        SessionColumn::Application,
+    ],
+    group_by: SessionColumn::OperatingSystem,
+    default_days: 30,
+    title: "Stale session policy",
+    explanation: "Revokes every session not updated for more than N days; whoever uses it must \
+                  sign in again. No data is deleted.",
+    days_label: "Last updated more than (days)",
+    noun: "sessions",
+    age_phrase: "were last updated",
+    verb: "Revoke",
+};
+
 impl Policy {
     /// Where the sessions the policy covers are, for `days`. A session that never reported the
     /// time counts as old: a policy errs towards acting.
@@ -269,7 +291,7 @@ mod tests {
             ],
             ..User::default()
         }];
-        for policy in [REVOKE_IDLE, REAUTHENTICATE_STALE] {
+        for policy in [REVOKE_IDLE, REAUTHENTICATE_STALE, REVOKE_NOT_UPDATED] {
             let mut covered = policy.sessions(&users, 30, now());
             let data = SessionsData::new(users.clone());
             let mut shown = data.positions(&policy.view(30), now());

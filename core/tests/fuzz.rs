@@ -8,6 +8,7 @@
 
 use futures::executor::block_on;
 use proptest::prelude::*;
+use roster_core::backend::authsessions::{self, AuthSessions};
 use roster_core::backend::journeyapps::{
     error_from_response, parse_batch_results, parse_enrollment_token, parse_page, parse_session,
     parse_user, JourneyApps,
@@ -92,6 +93,20 @@ const FIELDS: &[&str] = &[
     "errorCode",
     "errors",
     "message",
+    "Items",
+    "TotalCount",
+    "UserGuid",
+    "UserName",
+    "SessionCount",
+    "IsOperator",
+    "ID",
+    "LastUpdated",
+    "ExpirationDate",
+    "Smartphone",
+    "OperatingSystem",
+    "Application",
+    "Error",
+    "Message",
 ];
 
 /// Any JSON, leaning on the names and shapes the parsers know.
@@ -207,7 +222,11 @@ proptest! {
             let _ = parse_user(&value).status();
             let _ = parse_session(&value);
             let _ = portos::parse_session(&value);
+            let _ = authsessions::parse_user(&value);
+            let _ = authsessions::parse_session(&value);
         }
+        let _ = authsessions::error_of(&answer).message();
+        let _ = authsessions::reported(Some(&text));
         let _ = portos::parse_listing(&answer, 0);
         let _ = portos::error_of(&answer).message();
     }
@@ -247,6 +266,14 @@ proptest! {
         let revoke = roster_core::model::action::Action::RevokeSession { user: "999".into(), session: "s".into() };
         let _ = block_on(portos.perform(&transport, &revoke));
         prop_assert!(transport.sent.get() - before <= 4 * (MAX_PAGES + 8) * 5 + 8);
+
+        let admin = AuthSessions::new("https://app.example/api/admin", Credentials::BearerToken("t".into()));
+        let before = transport.sent.get();
+        let _ = block_on(admin.load_users(&transport, &|_| {}));
+        let _ = block_on(admin.user(&transport, &"83bde819-ec08-4cee-b635-884145630d0b".into(), &|_| {}));
+        let revoke = roster_core::model::action::Action::RevokeSession { user: "u".into(), session: "275".into() };
+        let _ = block_on(admin.perform(&transport, &revoke));
+        prop_assert!(transport.sent.get() - before <= 2 * (MAX_PAGES + 8) * 5 + 1);
     }
 
     #[test]

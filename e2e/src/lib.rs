@@ -333,6 +333,24 @@ impl Harness {
         self.find("table.all-sessions tbody tr").await;
     }
 
+    /// Opens the app, picks the sandbox's authenticated-sessions preset, connects with the
+    /// demo token and waits for the users table.
+    pub async fn connect_to_authsessions(&self) {
+        self.browser.goto(&self.app_url("/")).await.unwrap();
+        self.wait_for_value("#base-url", &self.sandbox.base_url())
+            .await;
+        self.find("#preset")
+            .await
+            .select_by_value("2")
+            .await
+            .unwrap();
+        self.wait_for_value("#base-url", &self.sandbox.authsessions_url())
+            .await;
+        self.fill("#bearer-token", TOKEN).await;
+        self.click("button[type=submit]").await;
+        self.find("table.users tbody tr").await;
+    }
+
     /// The addresses of every request the page has made whose URL contains `part`, oldest
     /// first, as the browser's resource timing recorded them.
     pub async fn requested(&self, part: &str) -> Vec<String> {

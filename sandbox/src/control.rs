@@ -199,6 +199,7 @@ async fn clock(
 /// The credentials of any of the APIs: a test of one drives the controls with its own.
 fn require_credentials(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
     if crate::journeyapps::authorized(state, headers)
+        || crate::authsessions::authorized(state, headers)
         || crate::portos::caller(state, headers).is_ok()
     {
         Ok(())

@@ -1,6 +1,7 @@
 //! What every API of the sandbox shares in front of its routes: its own rate limit, the one
 //! queue of injected faults, and errors in its own shape, including the framework's rejections.
 
+use crate::authsessions::error::ErrorBody;
 use crate::journeyapps::error::{ApiError, ErrorType};
 use crate::portos::problem::Problem;
 use crate::state::{AppState, FaultKind};
@@ -19,16 +20,18 @@ const REWRITE_LIMIT: usize = 64 * 1024 * 1024;
 pub enum Api {
     JourneyApps,
     Portos,
+    AuthSessions,
 }
 
 impl Api {
-    pub const ALL: [Api; 2] = [Api::JourneyApps, Api::Portos];
+    pub const ALL: [Api; 3] = [Api::JourneyApps, Api::Portos, Api::AuthSessions];
 
     /// Where the API lives.
     pub fn mount(self) -> &'static str {
         match self {
             Api::JourneyApps => "/api",
             Api::Portos => crate::portos::MOUNT,
+            Api::AuthSessions => crate::authsessions::MOUNT,
         }
     }
 
@@ -47,6 +50,7 @@ impl Api {
                 response
             }
             Api::Portos => Problem::for_status(status, detail).into_response(),
+            Api::AuthSessions => ErrorBody::for_status(status, detail).into_response(),
         }
     }
 
@@ -64,6 +68,7 @@ impl Api {
         match self {
             Api::JourneyApps => "{\"objects\": [truncated",
             Api::Portos => "{\"items\": [truncated",
+            Api::AuthSessions => "{\"Items\": [truncated",
         }
     }
 }
@@ -138,7 +143,7 @@ fn without_skip(mut request: Request) -> Request {
         .unwrap_or_default()
         .split('&')
         .filter(|pair| {
-            !["skip=", "$skip=", "%24skip="]
+            !["skip=", "$skip=", "%24skip=", "page="]
                 .iter()
                 .any(|name| pair.starts_with(name))
         })
@@ -151,7 +156,8 @@ fn without_skip(mut request: Request) -> Request {
 }
 
 /// A listing's answer as a hostile backend would send it (JourneyApps' `objects` with
-/// `total`/`more`, PORTOS' `items` with `totalCount`); other answers are left alone.
+/// `total`/`more`, PORTOS' `items` with `totalCount`, the authenticated sessions' `Items` with
+/// `TotalCount`); other answers are left alone.
 async fn rewrite_listing(response: Response, kind: FaultKind) -> Response {
     let (parts, body) = response.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, REWRITE_LIMIT).await else {
@@ -174,6 +180,14 @@ async fn rewrite_listing(response: Response, kind: FaultKind) -> Response {
                 listing.insert("totalCount".into(), 1_000_000_000_000u64.into());
             } else {
                 listing.remove("totalCount");
+            }
+            Value::Object(listing).to_string().into()
+        }
+        Ok(Value::Object(mut listing)) if listing.contains_key("Items") => {
+            if huge {
+                listing.insert("TotalCount".into(), 1_000_000_000_000u64.into());
+            } else {
+                listing.remove("TotalCount");
             }
             Value::Object(listing).to_string().into()
         }
@@ -233,6 +247,11 @@ mod tests {
         assert_eq!(Api::of_path("/portos"), Some(Api::Portos));
         assert_eq!(Api::of_path("/portos/sessions"), Some(Api::Portos));
         assert_eq!(Api::of_path("/portosx"), None);
+        assert_eq!(
+            Api::of_path("/core/api/admin/v1/authenticated-sessions/list"),
+            Some(Api::AuthSessions)
+        );
+        assert_eq!(Api::of_path("/core/api"), None);
         assert_eq!(Api::of_path("/apix"), None);
         assert_eq!(Api::of_path("/"), None);
     }

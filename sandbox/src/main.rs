@@ -15,13 +15,14 @@ async fn main() {
     };
     let users = sandbox.state.journeyapps().user_count().unwrap_or(0);
     let sessions = sandbox.state.portos().session_count().unwrap_or(0);
+    let signed_in = sandbox.state.authsessions().user_count().unwrap_or(0);
     let db = config
         .db_path()
         .map(|p| p.display().to_string())
         .unwrap_or("in memory".into());
     println!(
-        "Roster sandbox is running ({users} JourneyApps users, {sessions} PORTOS sessions; \
-         database: {db})."
+        "Roster sandbox is running ({users} JourneyApps users, {sessions} PORTOS sessions, \
+         {signed_in} authenticated-sessions users; database: {db})."
     );
     match &config.dist {
         Some(_) => println!("  Open the console:  {}/", sandbox.url()),
@@ -40,6 +41,9 @@ async fn main() {
         "    Login:           user admin  password {}  (any device name)",
         config.api_password
     );
+    println!("  Authenticated sessions");
+    println!("    Base URL:        {}", sandbox.authsessions_url());
+    println!("    Bearer token:    {}", config.api_token);
     println!("Press Ctrl+C to stop.");
     if config.open && config.dist.is_some() {
         open_in_browser(&format!("{}/", sandbox.url()));

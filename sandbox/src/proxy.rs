@@ -37,7 +37,7 @@ pub struct ProxyConfig {
     #[arg(long)]
     pub upstream: String,
 
-    /// The kind of backend: journeyapps.
+    /// The kind of backend: journeyapps, portos or authsessions.
     #[arg(long, default_value = "journeyapps")]
     pub kind: String,
 
@@ -331,7 +331,9 @@ pub async fn start(
 
 /// The kinds the console knows, by their `config.json` name.
 fn roster_kind(kind: &str) -> Option<&'static str> {
-    ["journeyapps"].into_iter().find(|k| *k == kind)
+    ["journeyapps", "portos", "authsessions"]
+        .into_iter()
+        .find(|k| *k == kind)
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! errors always in the API's JSON shape, CORS, the sandbox-only routes and the built app.
 
 use crate::state::AppState;
-use crate::{control, gate, journeyapps, portos};
+use crate::{authsessions, control, gate, journeyapps, portos};
 use axum::extract::State;
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware;
@@ -32,10 +32,13 @@ fn cors(origins: &[String]) -> CorsLayer {
 async fn app_config(State(state): State<Arc<AppState>>) -> Response {
     let journeyapps = format!("api/v4/{}", state.config.deployment_id);
     let portos = portos::MOUNT.trim_start_matches('/');
+    let authsessions = authsessions::MOUNT.trim_start_matches('/');
     Json(serde_json::json!({
         "backends": [
             { "name": "Roster sandbox", "kind": "journeyapps", "base_url": journeyapps },
             { "name": "Roster sandbox (PORTOS)", "kind": "portos", "base_url": portos },
+            { "name": "Roster sandbox (authenticated sessions)", "kind": "authsessions",
+              "base_url": authsessions },
         ]
     }))
     .into_response()
@@ -61,9 +64,16 @@ pub fn router(state: Arc<AppState>) -> Router {
     let portos = portos::api::routes()
         .layer(middleware::from_fn_with_state(state.clone(), portos::gate))
         .layer(cors(&state.config.cors_origins));
+    let authsessions = authsessions::api::routes()
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            authsessions::gate,
+        ))
+        .layer(cors(&state.config.cors_origins));
     let app = Router::new()
         .nest("/api", journeyapps)
         .nest(portos::MOUNT, portos)
+        .nest(authsessions::MOUNT, authsessions)
         .nest("/sandbox", control::routes())
         .route("/config.json", get(app_config));
     let app = match &state.config.dist {
@@ -96,6 +106,11 @@ impl RunningSandbox {
     /// The PORTOS server address.
     pub fn portos_url(&self) -> String {
         format!("{}{}", self.url(), portos::MOUNT)
+    }
+
+    /// The authenticated-sessions API's base URL.
+    pub fn authsessions_url(&self) -> String {
+        format!("{}{}", self.url(), authsessions::MOUNT)
     }
 
     /// Stops accepting requests, finishes those in flight and closes the database.

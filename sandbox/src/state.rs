@@ -7,7 +7,7 @@ use crate::gate::Api;
 use crate::journeyapps::error::ErrorType;
 use crate::ratelimit::TokenBucket;
 use crate::rng::Rng;
-use crate::{journeyapps, portos};
+use crate::{authsessions, journeyapps, portos};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
@@ -45,11 +45,19 @@ impl FaultKind {
     }
 }
 
+/// Each API's database.
+pub struct Stores {
+    pub journeyapps: journeyapps::db::Store,
+    pub portos: portos::Store,
+    pub authsessions: authsessions::Store,
+}
+
 /// Everything the handlers share.
 pub struct AppState {
     pub config: Config,
     journeyapps: Mutex<journeyapps::db::Store>,
     portos: Mutex<portos::Store>,
+    authsessions: Mutex<authsessions::Store>,
     pub clock: Clock,
     /// Each API's rate limit, in the order of [`Api::ALL`].
     buckets: [TokenBucket; Api::ALL.len()],
@@ -76,16 +84,21 @@ impl AppState {
         }
         let mut portos_store = portos::Store::open(path.as_deref())?;
         portos::seed(&mut portos_store, config.portos_sessions())?;
-        Ok(AppState::new(config, store, portos_store, public_origin))
+        let mut authsessions_store = authsessions::Store::open(path.as_deref())?;
+        authsessions::seed(&mut authsessions_store, config.demo_users)?;
+        Ok(AppState::new(
+            config,
+            Stores {
+                journeyapps: store,
+                portos: portos_store,
+                authsessions: authsessions_store,
+            },
+            public_origin,
+        ))
     }
 
     /// The state of a sandbox over these databases, reached at `public_origin`.
-    pub fn new(
-        config: Config,
-        journeyapps: journeyapps::db::Store,
-        portos: portos::Store,
-        public_origin: String,
-    ) -> Self {
+    pub fn new(config: Config, stores: Stores, public_origin: String) -> Self {
         let seed = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_nanos() as u64)
@@ -94,8 +107,9 @@ impl AppState {
             buckets: Api::ALL.map(|_| TokenBucket::new(config.rate, config.burst)),
             enroll_bucket: TokenBucket::new(config.rate, config.burst),
             config,
-            journeyapps: Mutex::new(journeyapps),
-            portos: Mutex::new(portos),
+            journeyapps: Mutex::new(stores.journeyapps),
+            portos: Mutex::new(stores.portos),
+            authsessions: Mutex::new(stores.authsessions),
             clock: Clock::default(),
             public_origin,
             faults: Mutex::new(None),
@@ -112,6 +126,11 @@ impl AppState {
     /// PORTOS' database.
     pub fn portos(&self) -> MutexGuard<'_, portos::Store> {
         self.portos.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The authenticated sessions' database.
+    pub fn authsessions(&self) -> MutexGuard<'_, authsessions::Store> {
+        self.authsessions.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// An API's rate limit.

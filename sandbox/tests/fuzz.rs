@@ -84,6 +84,12 @@ fn path() -> impl Strategy<Value = String> {
         Just("api".to_string()),
         Just("auth".to_string()),
         Just("refresh".to_string()),
+        Just("v1".to_string()),
+        Just("authenticated-sessions".to_string()),
+        Just("list".to_string()),
+        Just("user-sessions".to_string()),
+        Just("revoke".to_string()),
+        Just("83bde819-ec08-4cee-b635-884145630d0b".to_string()),
         Just("%FF".to_string()),
         Just("%00".to_string()),
         Just("..".to_string()),
@@ -94,6 +100,7 @@ fn path() -> impl Strategy<Value = String> {
         Just("/api/v4/other".to_string()),
         Just("/sandbox".to_string()),
         Just("/portos".to_string()),
+        Just("/core/api/admin/v1/authenticated-sessions".to_string()),
         Just(String::new()),
     ];
     (base, proptest::collection::vec(segment, 0..6)).prop_map(|(base, segments)| {
@@ -124,6 +131,8 @@ fn query() -> impl Strategy<Value = String> {
         Just("limit".to_string()),
         Just("skip".to_string()),
         Just("k".to_string()),
+        Just("page".to_string()),
+        Just("pageSize".to_string()),
         Just("$skip".to_string()),
         Just("$take".to_string()),
         Just("$sort".to_string()),
@@ -174,7 +183,7 @@ fn body() -> impl Strategy<Value = Vec<u8>> {
         }),
         (number.clone(), number.clone(), ".{0,10}").prop_map(|(a, b, t)| {
             serde_json::json!({"UserName": a, "Password": t, "DeviceName": b, "tokenId": t,
-                               "refreshToken": a})
+                               "refreshToken": a, "Session": b})
             .to_string()
             .into_bytes()
         }),
@@ -208,7 +217,7 @@ proptest! {
         query in query(),
         body in body(),
         json in any::<bool>(),
-        authorized in 0..3u8,
+        authorized in 0..4u8,
     ) {
         let (runtime, app, portos_token) = sandbox();
         let app = app.clone();
@@ -220,6 +229,7 @@ proptest! {
         match authorized {
             1 => request = request.header(header::AUTHORIZATION, format!("Bearer O:{TOKEN}")),
             2 => request = request.header(header::AUTHORIZATION, format!("Bearer {portos_token}")),
+            3 => request = request.header(header::AUTHORIZATION, format!("Bearer {TOKEN}")),
             _ => {}
         }
         let Ok(request) = request.body(Body::from(body)) else {
@@ -229,7 +239,8 @@ proptest! {
         let response = runtime.block_on(app.oneshot(request)).unwrap();
         let status = response.status();
         let portos = path.starts_with("/portos");
-        let api = path.starts_with("/api") || path.starts_with("/sandbox") || portos;
+        let authsessions = path.starts_with("/core/api/admin");
+        let api = path.starts_with("/api") || path.starts_with("/sandbox") || portos || authsessions;
         if api && (status.is_client_error() || status.is_server_error()) {
             let kind = response
                 .headers()
@@ -243,6 +254,10 @@ proptest! {
                 .block_on(axum::body::to_bytes(response.into_body(), 1 << 20))
                 .unwrap();
             let error: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            if authsessions {
+                prop_assert!(error["Error"].is_string() && error["Message"].is_string(), "{uri}: {error}");
+                return Ok(());
+            }
             prop_assert!(error["type"].is_string() && error["detail"].is_string(), "{uri}: {error}");
             if portos {
                 let members = ["title", "status", "instance", "traceId", "errorCode"];

@@ -125,8 +125,13 @@ pub fn SessionActionDialog(
     let device = session.label.unwrap_or_else(|| "this device".into());
     let who = user.label().to_string();
     let typed = RwSignal::new(String::new());
-    let needs_typing = action.destroys_data();
-    let (title, explanation, confirm_label) = action.kind().confirmation(&who, &device);
+    let needs_typing = action.kind().confirmed_by_typing(&user);
+    let (title, mut explanation, confirm_label) = action.kind().confirmation(&who, &device);
+    if user.operator {
+        explanation.push_str(&format!(
+            " {who} is an operator: signing them out may stop their work on the product."
+        ));
+    }
     let confirmed = {
         let user = user.clone();
         Signal::derive(move || !busy.get() && (!needs_typing || user.confirms(&typed.get())))

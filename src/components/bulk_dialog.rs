@@ -38,6 +38,8 @@ pub fn BulkDialog(run: BulkRun, #[prop(into)] on_close: Callback<bool>) -> impl 
     let count = run.targets.len();
     let name = run.name();
     let destroys = run.destroys_data();
+    let operators = run.on_operators();
+    let by_typing = run.confirmed_by_typing();
     let noun = match run.targets.first().map(|t| t.action.kind().scope()) {
         Some(Scope::User) => "users",
         _ => "sessions",
@@ -120,7 +122,7 @@ pub fn BulkDialog(run: BulkRun, #[prop(into)] on_close: Callback<bool>) -> impl 
         }
     });
     let confirmed =
-        Signal::derive(move || !destroys || typed.with(|t| t.trim() == count.to_string()));
+        Signal::derive(move || !by_typing || typed.with(|t| t.trim() == count.to_string()));
     let body = move || {
         match stage.get() {
         // Every ticked row was already as asked (e.g. "Unlock" on unlocked users).
@@ -144,6 +146,13 @@ pub fn BulkDialog(run: BulkRun, #[prop(into)] on_close: Callback<bool>) -> impl 
                         "This permanently deletes app data on the devices, including anything not \
                          yet uploaded. It cannot be undone."
                     </p>
+                })}
+                {(operators > 0).then(|| view! {
+                    <p class="warning" id="bulk-operators">
+                        {operator_warning(operators, noun)}
+                    </p>
+                })}
+                {by_typing.then(|| view! {
                     <label for="bulk-confirm-count">{format!("Type {count} to confirm")}</label>
                     <input
                         id="bulk-confirm-count"
@@ -157,7 +166,7 @@ pub fn BulkDialog(run: BulkRun, #[prop(into)] on_close: Callback<bool>) -> impl 
                     <button type="button" on:click=move |_| close.run(())>"Cancel"</button>
                     <button
                         type="button"
-                        class=if destroys { "danger confirm" } else { "primary confirm" }
+                        class=if by_typing { "danger confirm" } else { "primary confirm" }
                         prop:disabled=move || !confirmed.get()
                         on:click=move |_| start(initial.get_value())
                     >
@@ -276,6 +285,14 @@ pub fn BulkHost(
     move || {
         bulk.get()
             .map(|run| view! { <BulkDialog run=run on_close=on_close /> })
+    }
+}
+
+/// What the confirmation says when some targets are on operators.
+fn operator_warning(operators: usize, noun: &str) -> String {
+    match operators {
+        1 => format!("One of these {noun} is an operator's: signing an operator out may stop their work on the product."),
+        n => format!("{n} of these {noun} are operators': signing an operator out may stop their work on the product."),
     }
 }
 

@@ -9,6 +9,7 @@ pub mod filters;
 pub mod gather;
 mod modal;
 mod session_cells;
+mod sessions_fill;
 pub mod table;
 mod users_load;
 
@@ -19,4 +20,5 @@ pub use enrollment_dialog::EnrollmentDialog;
 pub use error_notice::ErrorNotice;
 pub use modal::Modal;
 pub use session_cells::SessionCells;
+pub use sessions_fill::{use_session_fill, FillStatus};
 pub use users_load::{progress_text, waiting_text, UsersLoader};

@@ -444,13 +444,15 @@ pub fn first_page_on_change<V: Send + Sync + 'static>(view: Memo<V>) -> RwSignal
     page
 }
 
-/// A column header; a sortable one sorts by its column, and a second click reverses the order.
+/// A column header; where the backend can sort by it (`sortable`), a click sorts by its
+/// column, and a second click reverses the order.
 #[component]
 pub fn SortHeader<M: TableModel>(
     table: TableController<M>,
     column: <M::View as TableView>::Key,
+    sortable: bool,
 ) -> impl IntoView {
-    if !column.sortable() {
+    if !sortable || !column.sortable() {
         return view! { <th scope="col">{column.header()}</th> }.into_any();
     }
     let sorted = move || {
@@ -525,6 +527,7 @@ pub fn CellView(cell: Cell, now: DateTime<Utc>) -> impl IntoView {
             let title = whole(&label);
             view! { <td title=title><a href=Route::User(id).href()>{label}</a></td> }.into_any()
         }
+        Cell::Unknown => view! { <td class="unknown">"unknown"</td> }.into_any(),
         Cell::Actions => view! { <td></td> }.into_any(),
     }
 }

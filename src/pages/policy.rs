@@ -8,7 +8,7 @@ use super::{capabilities, require_connection};
 use crate::client::{use_client, use_requests};
 use crate::components::gather::all_sessions;
 use crate::components::table::{CellView, Pager};
-use crate::components::{BulkHost, ErrorNotice, UsersLoader};
+use crate::components::{use_session_fill, BulkHost, ErrorNotice, FillStatus, UsersLoader};
 use crate::routes::Route;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
@@ -16,7 +16,7 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use roster_core::backend::{Api, UsersLoad};
 use roster_core::bulk::BulkRun;
-use roster_core::model::{Session, User};
+use roster_core::model::{Session, User, UserId};
 use roster_core::policy::{count_by, Policy};
 use roster_core::table::server::PageAt;
 use roster_core::table::{Column, PagePosition, TableView, PAGE_SIZE};
@@ -139,14 +139,32 @@ fn PreviewTable(
 }
 
 /// The policy over every loaded user: count, by platform (or environment), the list, the run.
+/// Where the user list carries no sessions, they are read first (the run waits for them).
 #[component]
 fn LocalPolicy(policy: &'static Policy, load: UsersLoad, reload: Callback<()>) -> impl IntoView {
     let now = Utc::now();
-    let users = StoredValue::new(load.users);
+    let with_sessions = capabilities().is_none_or(|caps| caps.users_with_sessions);
+    let to_fill: Vec<UserId> = load
+        .users
+        .iter()
+        .filter(|u| !with_sessions && u.session_total() > 0)
+        .map(|u| u.id.clone())
+        .collect();
+    let users = RwSignal::new(load.users);
+    let fill = (!to_fill.is_empty()).then(|| {
+        use_session_fill(to_fill, move |fresh: User| {
+            let _ = users.try_update(|all| {
+                if let Some(user) = all.iter_mut().find(|u| u.id == fresh.id) {
+                    user.sessions = fresh.sessions;
+                }
+            });
+        })
+    });
+    let filling = Signal::derive(move || fill.is_some_and(|p| p.get().is_none_or(|p| !p.done())));
     let days = RwSignal::new(policy.default_days);
     let found = Memo::new(move |_| {
         let days = days.get();
-        users.with_value(|all| policy.sessions(all, days, now))
+        users.with(|all| policy.sessions(all, days, now))
     });
     let count = Signal::derive(move || Some(found.with(Vec::len) as u64));
     let page = RwSignal::new(0usize);
@@ -156,12 +174,12 @@ fn LocalPolicy(policy: &'static Policy, load: UsersLoad, reload: Callback<()>) -
     });
     let bulk = RwSignal::new(None::<BulkRun>);
     let run = move |_| {
-        let run = found.with_untracked(|found| users.with_value(|all| policy.run(all, found)));
+        let run = found.with_untracked(|found| users.with_untracked(|all| policy.run(all, found)));
         bulk.set(Some(run));
     };
     let groups = move || {
         found
-            .with(|found| users.with_value(|all| count_by(policy.group_by, all, found)))
+            .with(|found| users.with(|all| count_by(policy.group_by, all, found)))
             .into_iter()
             .map(|(value, n)| view! { <li>{format!("{value}: {n}")}</li> })
             .collect_view()
@@ -171,7 +189,7 @@ fn LocalPolicy(policy: &'static Policy, load: UsersLoad, reload: Callback<()>) -
     let rows = move || {
         let position = position.get();
         found.with(|found| {
-            users.with_value(|all| {
+            users.with(|all| {
                 found[position.first.saturating_sub(1) as usize..position.last as usize]
                     .iter()
                     .filter_map(|&(u, s)| {
@@ -183,7 +201,8 @@ fn LocalPolicy(policy: &'static Policy, load: UsersLoad, reload: Callback<()>) -
         })
     };
     view! {
-        <PolicyControls policy=policy days=days count=count busy=Signal::stored(false) on_run=run />
+        {fill.map(|progress| view! { <FillStatus progress=progress /> })}
+        <PolicyControls policy=policy days=days count=count busy=filling on_run=run />
         <ul class="by-group">{groups}</ul>
         {move || view! { <PreviewTable policy=policy rows=rows() now=now /> }}
         <Pager

@@ -14,8 +14,8 @@ use crate::components::table::{
     PageStatus, SelectCell, SelectPageHeader, SelectionBar, SortHeader, TableController, TablePager,
 };
 use crate::components::{
-    ActionRunner, BulkButtons, BulkHost, ErrorNotice, OutcomeNotice, SessionActionDialog,
-    SessionCells, UsersLoader,
+    use_session_fill, ActionRunner, BulkButtons, BulkHost, ErrorNotice, FillStatus, OutcomeNotice,
+    SessionActionDialog, SessionCells, UsersLoader,
 };
 use crate::routes::Route;
 use chrono::Utc;
@@ -53,7 +53,8 @@ pub fn SessionsPage() -> impl IntoView {
     }
 }
 
-/// The sessions of every loaded user; `reload` loads them all again.
+/// The sessions of every loaded user; `reload` loads them all again. Where the user list
+/// carries no sessions, they are read user by user and the table fills as they come.
 #[component]
 fn LocalSessions(
     caps: &'static Capabilities,
@@ -61,9 +62,23 @@ fn LocalSessions(
     reload: Callback<()>,
 ) -> impl IntoView {
     let platforms = platforms_of(&users);
+    let to_fill: Vec<UserId> = users
+        .iter()
+        .filter(|u| !caps.users_with_sessions && u.session_total() > 0)
+        .map(|u| u.id.clone())
+        .collect();
     let table = TableController::new(SessionsData::new(users), Route::Sessions);
     let total = Signal::derive(move || Some(table.data.with(SessionsData::session_count) as u64));
-    view! { <SessionsTable table=table caps=caps platforms=platforms total=total reload=reload /> }
+    let fill = (!to_fill.is_empty()).then(|| {
+        let progress = use_session_fill(to_fill, move |user| {
+            let _ = table.data.try_update(|data| data.replace_user(user));
+        });
+        view! { <FillStatus progress=progress /> }
+    });
+    view! {
+        {fill}
+        <SessionsTable table=table caps=caps platforms=platforms total=total reload=reload />
+    }
 }
 
 /// The sessions a server filters, sorts and pages: only the page on screen is read.
@@ -329,7 +344,9 @@ fn SessionsTable(
                         {caps
                             .session_columns
                             .iter()
-                            .map(|&column| view! { <SortHeader table=table column=column /> })
+                            .map(|&column| view! {
+                                <SortHeader table=table column=column sortable=caps.session_sorts.contains(&column) />
+                            })
                             .collect_view()}
                     </tr>
                 </thead>

@@ -89,6 +89,28 @@ fn UsersTable(users: Vec<User>, reload: Callback<()>) -> impl IntoView {
                     on_change=table.edit(|v, text| v.platform = (!text.is_empty()).then_some(text))
                 />
             })}
+            {caps.user_filter(UserFilter::Operator).then(|| view! {
+                <ChoiceFilter
+                    id="operator-filter"
+                    label="Operators"
+                    choices=vec![
+                        ("yes".to_string(), "Operators only".to_string()),
+                        ("no".to_string(), "Not operators".to_string()),
+                    ]
+                    selected=Signal::derive(move || {
+                        table.view.with(|v| match v.operator {
+                            Some(true) => "yes",
+                            Some(false) => "no",
+                            None => "",
+                        }.to_string())
+                    })
+                    on_change=table.edit(|v, text| v.operator = match text.as_str() {
+                        "yes" => Some(true),
+                        "no" => Some(false),
+                        _ => None,
+                    })
+                />
+            })}
             {caps.user_filter(UserFilter::IdleDays).then(|| view! {
                 <NumberFilter
                     id="idle-filter"
@@ -127,7 +149,9 @@ fn UsersTable(users: Vec<User>, reload: Callback<()>) -> impl IntoView {
                         {caps
                             .user_columns
                             .iter()
-                            .map(|&column| view! { <SortHeader table=table column=column /> })
+                            .map(|&column| view! {
+                                <SortHeader table=table column=column sortable=caps.user_sorts.contains(&column) />
+                            })
                             .collect_view()}
                     </tr>
                 </thead>

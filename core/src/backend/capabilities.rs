@@ -40,6 +40,8 @@ pub enum AuthMethod {
     /// PORTOS' login: user name, password and the name this console signs in as. The password
     /// is used once, for the login; the session's tokens are kept instead.
     PortosLogin,
+    /// A bearer token, sent as `Authorization: Bearer <token>`.
+    BearerToken,
 }
 
 impl AuthMethod {
@@ -49,6 +51,7 @@ impl AuthMethod {
             AuthMethod::NamedToken => "token",
             AuthMethod::Basic => "basic",
             AuthMethod::PortosLogin => "login",
+            AuthMethod::BearerToken => "bearer",
         }
     }
 
@@ -58,13 +61,14 @@ impl AuthMethod {
             AuthMethod::NamedToken => "Named Token",
             AuthMethod::Basic => "Basic (deployment id and API password)",
             AuthMethod::PortosLogin => "User name and password",
+            AuthMethod::BearerToken => "Bearer token",
         }
     }
 
     /// The user name field, for methods that have one.
     pub fn user_field(self) -> Option<Field> {
         match self {
-            AuthMethod::NamedToken => None,
+            AuthMethod::NamedToken | AuthMethod::BearerToken => None,
             AuthMethod::Basic => Some(Field {
                 id: "basic-user",
                 label: "User (backend deployment id)",
@@ -114,6 +118,13 @@ impl AuthMethod {
                 autocomplete: "current-password",
                 value: "",
             },
+            AuthMethod::BearerToken => Field {
+                id: "bearer-token",
+                label: "Bearer token",
+                placeholder: "",
+                autocomplete: "off",
+                value: "",
+            },
             AuthMethod::PortosLogin => Field {
                 id: "login-password",
                 label: "Password",
@@ -130,6 +141,7 @@ impl AuthMethod {
             AuthMethod::NamedToken => "Enter the Named Token.",
             AuthMethod::Basic => "Enter the API password.",
             AuthMethod::PortosLogin => "Enter the user name and the password.",
+            AuthMethod::BearerToken => "Enter the bearer token.",
         }
     }
 }
@@ -177,6 +189,9 @@ pub struct Capabilities {
     pub server_batch: bool,
     /// Whether the server filters, sorts and pages listings itself.
     pub server_query: bool,
+    /// Whether the user listing carries each user's sessions; when not, the pages that show
+    /// sessions read each user's in turn.
+    pub users_with_sessions: bool,
     /// The policy of the policy section.
     pub policy: Option<&'static Policy>,
 }

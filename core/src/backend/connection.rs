@@ -16,17 +16,21 @@ pub enum Kind {
     /// PORTOS, a point-of-sale system's sessions API.
     #[serde(rename = "portos")]
     Portos,
+    /// An "authenticated sessions" admin API.
+    #[serde(rename = "authsessions")]
+    AuthSessions,
 }
 
 impl Kind {
     /// Every kind, in the order the connect screen lists them.
-    pub const ALL: &'static [Kind] = &[Kind::JourneyApps, Kind::Portos];
+    pub const ALL: &'static [Kind] = &[Kind::JourneyApps, Kind::Portos, Kind::AuthSessions];
 
     /// The name in `config.json` and in stored connections.
     pub fn key(self) -> &'static str {
         match self {
             Kind::JourneyApps => "journeyapps",
             Kind::Portos => "portos",
+            Kind::AuthSessions => "authsessions",
         }
     }
 
@@ -40,6 +44,7 @@ impl Kind {
         match self {
             Kind::JourneyApps => &super::journeyapps::CAPABILITIES,
             Kind::Portos => &super::portos::CAPABILITIES,
+            Kind::AuthSessions => &super::authsessions::CAPABILITIES,
         }
     }
 }
@@ -63,6 +68,8 @@ pub enum Credentials {
         token_id: String,
         refresh_token: String,
     },
+    /// A bearer token, sent as `Bearer <token>`.
+    BearerToken(String),
 }
 
 // Secrets never reach a log line: Debug shows only which kind of credential it is.
@@ -75,6 +82,7 @@ impl fmt::Debug for Credentials {
                 write!(f, "PortosLogin({user}, <redacted>, {device})")
             }
             Credentials::PortosSession { .. } => f.write_str("PortosSession(<redacted>)"),
+            Credentials::BearerToken(_) => f.write_str("BearerToken(<redacted>)"),
         }
     }
 }
@@ -97,6 +105,12 @@ impl Credentials {
                 )
             }
             Credentials::PortosSession { token_id, .. } => format!("Bearer {token_id}"),
+            Credentials::BearerToken(token) => {
+                // A token pasted with its scheme is sent once with it.
+                let token = token.trim();
+                let token = token.strip_prefix("Bearer ").unwrap_or(token).trim();
+                format!("Bearer {token}")
+            }
             // A login is not sent as a header: it is the body of the login request.
             Credentials::PortosLogin { .. } => String::new(),
         }
@@ -113,6 +127,9 @@ impl Credentials {
                 device,
             } => user.trim().is_empty() || password.is_empty() || device.trim().is_empty(),
             Credentials::PortosSession { token_id, .. } => token_id.is_empty(),
+            Credentials::BearerToken(token) => {
+                token.trim().trim_start_matches("Bearer ").trim().is_empty()
+            }
         }
     }
 }
@@ -172,6 +189,7 @@ impl ConnectForm {
                     password: self.secret.clone(),
                 }
             }
+            AuthMethod::BearerToken => Credentials::BearerToken(self.secret.trim().to_string()),
             AuthMethod::PortosLogin => Credentials::PortosLogin {
                 user: self.user.trim().to_string(),
                 password: self.secret.clone(),

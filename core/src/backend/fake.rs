@@ -49,6 +49,7 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     enrollment: false,
     server_batch: false,
     server_query: false,
+    users_with_sessions: true,
     policy: None,
 };
 

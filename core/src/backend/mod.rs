@@ -3,9 +3,11 @@
 //! do in its [`Capabilities`], and the console offers exactly that. The pages never name a
 //! kind: they call [`Backend`] through [`Api`] and read its capabilities.
 
+pub mod authsessions;
 mod capabilities;
 mod connection;
 mod error;
+pub mod fill;
 pub mod http;
 pub mod journeyapps;
 pub mod paging;
@@ -172,6 +174,7 @@ pub trait Api {
 pub enum Backend {
     JourneyApps(journeyapps::JourneyApps),
     Portos(portos::Portos),
+    AuthSessions(authsessions::AuthSessions),
     /// A test-only kind with fewer capabilities, to prove the interface carries any backend.
     #[cfg(test)]
     Fake(fake::Fake),
@@ -189,6 +192,10 @@ impl Backend {
                 &connection.base_url,
                 connection.credentials.clone(),
             )),
+            Kind::AuthSessions => Backend::AuthSessions(authsessions::AuthSessions::new(
+                &connection.base_url,
+                connection.credentials.clone(),
+            )),
         }
     }
 }
@@ -199,6 +206,7 @@ macro_rules! dispatch {
         match $self {
             Backend::JourneyApps($backend) => $call,
             Backend::Portos($backend) => $call,
+            Backend::AuthSessions($backend) => $call,
             #[cfg(test)]
             Backend::Fake($backend) => $call,
         }

@@ -104,6 +104,12 @@ impl ActionKind {
         matches!(self, ActionKind::LockAndWipe | ActionKind::WipeSession)
     }
 
+    /// Whether confirming it on `user` (or one of their sessions) asks for typing: it deletes
+    /// data for good, or it acts on an operator, whose sessions run the product.
+    pub fn confirmed_by_typing(self, user: &User) -> bool {
+        self.destroys_data() || user.operator
+    }
+
     /// What the confirmation of this action says, for `who` and their `device` where it acts
     /// on a session: the title, the explanation and the confirm button's words.
     pub fn confirmation(self, who: &str, device: &str) -> (String, String, &'static str) {

@@ -75,6 +75,10 @@ pub struct User {
     pub last_connected_at: Option<DateTime<Utc>>,
     pub enrolled: bool,
     pub locked: bool,
+    /// An operator (an administrator of the product): signing one out is confirmed by typing.
+    pub operator: bool,
+    /// How many sessions the backend says the user has, where it lists users without them.
+    pub session_count: Option<usize>,
     pub sessions: Vec<Session>,
 }
 
@@ -166,6 +170,11 @@ impl User {
         )
     }
 
+    /// How many sessions the user has: as the backend counted them, or as loaded.
+    pub fn session_total(&self) -> usize {
+        self.session_count.unwrap_or(self.sessions.len())
+    }
+
     /// The session with `id`, if the user still has it.
     pub fn session(&self, id: &SessionId) -> Option<&Session> {
         self.sessions.iter().find(|s| &s.id == id)
@@ -207,6 +216,8 @@ pub struct Session {
     pub auth_type: Option<String>,
     /// When the session ends unless renewed.
     pub expires_at: Option<DateTime<Utc>>,
+    /// The app (and its version) the session is signed in with.
+    pub application: Option<String>,
 }
 
 impl Session {

@@ -103,6 +103,8 @@ pub enum Cell {
     Badge { label: String, class: &'static str },
     /// A session's state.
     State(String),
+    /// A value the device did not report (or reported as a placeholder such as `-`).
+    Unknown,
     /// A link to a user's page, named for the user.
     User { id: UserId, label: String },
     /// The row's action buttons, which the page renders.

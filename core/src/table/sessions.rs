@@ -37,6 +37,12 @@ pub enum SessionColumn {
     Started,
     LastAccess,
     Expires,
+    /// The phone a session is on, as the device reports it.
+    Smartphone,
+    OperatingSystem,
+    /// The app (and version) a session is signed in with.
+    Application,
+    LastUpdated,
 }
 
 impl Column for SessionColumn {
@@ -61,6 +67,10 @@ impl Column for SessionColumn {
         SessionColumn::Started,
         SessionColumn::LastAccess,
         SessionColumn::Expires,
+        SessionColumn::Smartphone,
+        SessionColumn::OperatingSystem,
+        SessionColumn::Application,
+        SessionColumn::LastUpdated,
     ];
 
     fn key(self) -> &'static str {
@@ -85,6 +95,10 @@ impl Column for SessionColumn {
             SessionColumn::Started => "started",
             SessionColumn::LastAccess => "last_access",
             SessionColumn::Expires => "expires",
+            SessionColumn::Smartphone => "smartphone",
+            SessionColumn::OperatingSystem => "os",
+            SessionColumn::Application => "application",
+            SessionColumn::LastUpdated => "last_updated",
         }
     }
 
@@ -110,6 +124,10 @@ impl Column for SessionColumn {
             SessionColumn::Started => "Started",
             SessionColumn::LastAccess => "Last access",
             SessionColumn::Expires => "Expires",
+            SessionColumn::Smartphone => "Smartphone",
+            SessionColumn::OperatingSystem => "Operating system",
+            SessionColumn::Application => "Application",
+            SessionColumn::LastUpdated => "Last updated",
         }
     }
 
@@ -128,7 +146,7 @@ impl SessionColumn {
             SessionColumn::SignedOut => session.signed_out_at,
             SessionColumn::LastFullSync => session.last_full_sync,
             SessionColumn::Started => session.created_at,
-            SessionColumn::LastAccess => session.last_connected_at,
+            SessionColumn::LastAccess | SessionColumn::LastUpdated => session.last_connected_at,
             SessionColumn::Expires => session.expires_at,
             _ => return None,
         })
@@ -152,8 +170,20 @@ impl SessionColumn {
             SessionColumn::SessionId => session.id.as_str(),
             SessionColumn::Environment => session.environment.as_deref().unwrap_or_default(),
             SessionColumn::AuthType => session.auth_type.as_deref().unwrap_or_default(),
+            SessionColumn::Smartphone => session.label.as_deref().unwrap_or_default(),
+            SessionColumn::OperatingSystem => session.platform.as_deref().unwrap_or_default(),
+            SessionColumn::Application => session.application.as_deref().unwrap_or_default(),
             _ => return None,
         })
+    }
+
+    /// Whether the column names what a device reports, where a value not reported is shown
+    /// as "unknown" rather than left blank.
+    fn reported(self) -> bool {
+        matches!(
+            self,
+            SessionColumn::Smartphone | SessionColumn::OperatingSystem | SessionColumn::Application
+        )
     }
 
     /// What the cell of `session` of `user` shows.
@@ -171,7 +201,10 @@ impl SessionColumn {
             SessionColumn::UserId | SessionColumn::DeviceId | SessionColumn::SessionId => {
                 Cell::Mono(self.text(user, session).unwrap_or_default().to_string())
             }
-            _ => Cell::Text(self.text(user, session).unwrap_or_default().to_string()),
+            _ => match self.text(user, session).unwrap_or_default() {
+                "" if self.reported() => Cell::Unknown,
+                text => Cell::Text(text.to_string()),
+            },
         }
     }
 

@@ -26,6 +26,8 @@ pub enum UserColumn {
     Environments,
     /// The latest access of any of the user's sessions.
     LastAccess,
+    /// Whether the user is an operator.
+    Operator,
 }
 
 impl Column for UserColumn {
@@ -39,6 +41,7 @@ impl Column for UserColumn {
         UserColumn::Devices,
         UserColumn::Environments,
         UserColumn::LastAccess,
+        UserColumn::Operator,
     ];
 
     fn key(self) -> &'static str {
@@ -52,6 +55,7 @@ impl Column for UserColumn {
             UserColumn::Devices => "devices",
             UserColumn::Environments => "environments",
             UserColumn::LastAccess => "last_access",
+            UserColumn::Operator => "operator",
         }
     }
 
@@ -66,6 +70,7 @@ impl Column for UserColumn {
             UserColumn::Devices => "Devices",
             UserColumn::Environments => "Environments",
             UserColumn::LastAccess => "Last access",
+            UserColumn::Operator => "Operator",
         }
     }
 
@@ -90,13 +95,18 @@ impl UserColumn {
                     class: status.css_class(),
                 }
             }
-            UserColumn::Sessions => Cell::Count(user.sessions.len()),
+            UserColumn::Sessions => Cell::Count(user.session_total()),
             UserColumn::Platforms => Cell::Text(user.platforms().join(", ")),
             UserColumn::LastConnected | UserColumn::LastAccess => {
                 Cell::Time(user.last_connected_at)
             }
             UserColumn::Devices => Cell::Text(user.devices().join(", ")),
             UserColumn::Environments => Cell::Text(user.environments().join(", ")),
+            UserColumn::Operator if user.operator => Cell::Badge {
+                label: "Operator".into(),
+                class: "operator",
+            },
+            UserColumn::Operator => Cell::Text(String::new()),
         }
     }
 
@@ -116,13 +126,14 @@ impl UserColumn {
             UserColumn::Name => user.label().to_string(),
             UserColumn::Id => user.id.to_string(),
             UserColumn::Status => user.status().label().to_string(),
-            UserColumn::Sessions => user.sessions.len().to_string(),
+            UserColumn::Sessions => user.session_total().to_string(),
             UserColumn::Platforms => user.platforms().join(" "),
             UserColumn::LastConnected | UserColumn::LastAccess => {
                 csv::timestamp(user.last_connected_at)
             }
             UserColumn::Devices => user.devices().join(" "),
             UserColumn::Environments => user.environments().join(" "),
+            UserColumn::Operator => if user.operator { "yes" } else { "no" }.to_string(),
         }
     }
 }
@@ -134,6 +145,8 @@ pub enum UserFilter {
     Platform,
     /// Not connected for more than N days.
     IdleDays,
+    /// Operators only, or everyone else.
+    Operator,
 }
 
 /// The view of the users table: every part optional, all of it in the URL.
@@ -146,6 +159,8 @@ pub struct UsersView {
     pub platform: Option<String>,
     /// Users whose last connection is more than this many days ago (or who never connected).
     pub idle_days: Option<u32>,
+    /// Operators only (true), or only those who are not (false).
+    pub operator: Option<bool>,
     pub sort: UserColumn,
     pub descending: bool,
 }
@@ -159,7 +174,8 @@ pub const STATUSES: [UserStatus; 3] = [
 
 impl TableView for UsersView {
     type Key = UserColumn;
-    const PARAMS: &'static [&'static str] = &["q", "status", "platform", "idle", "sort", "dir"];
+    const PARAMS: &'static [&'static str] =
+        &["q", "status", "platform", "idle", "operator", "sort", "dir"];
 
     fn from_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> UsersView {
         let mut view = UsersView::default();
@@ -170,6 +186,13 @@ impl TableView for UsersView {
                 "status" => view.status = STATUSES.into_iter().find(|s| s.key() == value),
                 "platform" if !value.is_empty() => view.platform = Some(value.to_string()),
                 "idle" => view.idle_days = value.parse().ok(),
+                "operator" => {
+                    view.operator = match value {
+                        "yes" => Some(true),
+                        "no" => Some(false),
+                        _ => None,
+                    }
+                }
                 _ => {
                     read_sort(&mut sort, name, value);
                 }
@@ -191,6 +214,9 @@ impl TableView for UsersView {
         }
         if let Some(days) = self.idle_days {
             pairs.push(("idle", days.to_string()));
+        }
+        if let Some(operator) = self.operator {
+            pairs.push(("operator", if operator { "yes" } else { "no" }.to_string()));
         }
         write_sort(self.sort(), &mut pairs);
         pairs
@@ -292,7 +318,8 @@ impl UsersData {
         let idle = view
             .idle_days
             .is_none_or(|days| more_than_days_ago(user.last_connected_at, days, now));
-        found && status && platform && idle
+        let operator = view.operator.is_none_or(|wanted| user.operator == wanted);
+        found && status && platform && idle && operator
     }
 
     /// The order of the users at positions `a` and `b` by `column`.
@@ -302,7 +329,7 @@ impl UsersData {
             UserColumn::Name => self.folded[a].label.cmp(&self.folded[b].label),
             UserColumn::Id => user_a.id.cmp(&user_b.id),
             UserColumn::Status => user_a.status().cmp(&user_b.status()),
-            UserColumn::Sessions => user_a.sessions.len().cmp(&user_b.sessions.len()),
+            UserColumn::Sessions => user_a.session_total().cmp(&user_b.session_total()),
             UserColumn::Platforms => user_a.platforms().cmp(&user_b.platforms()),
             // Never connected sorts as the oldest.
             UserColumn::LastConnected | UserColumn::LastAccess => {
@@ -310,6 +337,7 @@ impl UsersData {
             }
             UserColumn::Devices => user_a.devices().cmp(&user_b.devices()),
             UserColumn::Environments => user_a.environments().cmp(&user_b.environments()),
+            UserColumn::Operator => user_a.operator.cmp(&user_b.operator),
         }
     }
 }
@@ -379,6 +407,7 @@ mod tests {
                     ..Session::default()
                 })
                 .collect(),
+            ..User::default()
         }
     }
 
@@ -484,6 +513,7 @@ mod tests {
             status: Some(UserStatus::NotEnrolled),
             platform: Some("IOS".into()),
             idle_days: Some(30),
+            operator: Some(false),
             sort: UserColumn::LastConnected,
             descending: true,
         };

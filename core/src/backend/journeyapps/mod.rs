@@ -125,6 +125,7 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     enrollment: true,
     server_batch: true,
     server_query: false,
+    users_with_sessions: true,
     policy: Some(&REAUTHENTICATE_STALE),
 };
 
@@ -604,6 +605,7 @@ pub fn parse_user(value: &Value) -> User {
             .and_then(Value::as_bool)
             .unwrap_or(false),
         sessions,
+        ..User::default()
     }
 }
 

@@ -124,6 +124,7 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     enrollment: false,
     server_batch: false,
     server_query: true,
+    users_with_sessions: true,
     policy: Some(&REVOKE_IDLE),
 };
 
