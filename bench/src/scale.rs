@@ -1,18 +1,22 @@
-//! The scale benchmark: one sandbox holding 10,000 JourneyApps users and 100,000 PORTOS
-//! sessions, the console in headless Chromium, and for each backend the two waits an admin
-//! feels: from pressing Connect to the first page of the main table, and from a filter change
-//! to its rows. JourneyApps' users table loads every user and filters here; PORTOS' sessions
-//! table asks the server for one page at a time.
+//! The scale benchmark: one sandbox holding 10,000 JourneyApps users, 100,000 PORTOS sessions
+//! and 100,000 Usergrid users, the console in headless Chromium, and for each backend the two
+//! waits an admin feels: from pressing Connect to the first page of the main table, and from a
+//! filter change (for Usergrid, a search keystroke) to its rows. JourneyApps' users table loads
+//! every user and filters here; PORTOS' sessions and Usergrid's users are asked of the server
+//! one page at a time.
 //!
 //! Every run opens a fresh browser (empty cache). Each time runs from the event's own
 //! timestamp (the click, the change) to just after the frame that shows the expected table,
 //! measured inside the page; the figure printed is the median over the runs.
 //!
 //! `trunk build --release && cargo run --release -p roster-bench --bin scale-bench`, with
-//! `-- --runs N` (5 by default), `--users N` (10,000) and `--sessions N` (100,000).
+//! `-- --runs N` (5 by default), `--users N` (10,000), `--sessions N` (100,000) and
+//! `--app-users N` (Usergrid's, 100,000).
 
 use fantoccini::{Client, Locator};
 use roster_bench::{sandbox, TOKEN};
+use roster_core::backend::usergrid::ql::for_view;
+use roster_core::table::users::{UserColumn, UsersView};
 use roster_e2e::Driver;
 use roster_sandbox::portos::query;
 use roster_sandbox::RunningSandbox;
@@ -22,6 +26,18 @@ use std::time::{Duration, Instant};
 
 const USERS: u32 = 10_000;
 const SESSIONS: u32 = 100_000;
+const APP_USERS: u32 = 100_000;
+/// Searches typed into Usergrid's search before the keystroke measured, and the keystroke:
+/// the first pair whose keystroke changes the first row is used.
+const SEARCHES: &[(&str, &str)] = &[
+    ("an", "n"),
+    ("ro", "s"),
+    ("ma", "y"),
+    ("ja", "n"),
+    ("we", "b"),
+    ("ha", "n"),
+    ("gr", "e"),
+];
 const PASSWORD: &str = "bench-password";
 const PATIENCE: Duration = Duration::from_secs(120);
 
@@ -66,6 +82,8 @@ struct Run {
     journeyapps_filter: f64,
     portos_first_page: f64,
     portos_filter: f64,
+    usergrid_first_page: f64,
+    usergrid_keystroke: f64,
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -73,17 +91,20 @@ async fn main() {
     let runs = option("--runs").unwrap_or(5);
     let users = option("--users").unwrap_or(USERS);
     let sessions = option("--sessions").unwrap_or(SESSIONS);
+    let app_users = option("--app-users").unwrap_or(APP_USERS);
     let dist = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../dist");
     assert!(
         dist.join("index.html").exists(),
         "dist/ is missing: build the app first with `trunk build --release`"
     );
-    let sessions_arg = sessions.to_string();
+    let (sessions_arg, app_users_arg) = (sessions.to_string(), app_users.to_string());
     let sandbox = sandbox(
         users,
         &[
             "--portos-sessions",
             &sessions_arg,
+            "--usergrid-users",
+            &app_users_arg,
             "--api-password",
             PASSWORD,
             "--rate",
@@ -94,8 +115,8 @@ async fn main() {
     )
     .await;
     println!(
-        "Scale benchmark: {users} JourneyApps users and {sessions} PORTOS sessions in one \
-         sandbox, {runs} cold runs; Chromium headless."
+        "Scale benchmark: {users} JourneyApps users, {sessions} PORTOS sessions and {app_users} \
+         Usergrid users in one sandbox, {runs} cold runs; Chromium headless."
     );
     let driver = Driver::start().await;
     let mut results = Vec::new();
@@ -111,18 +132,21 @@ async fn main() {
     };
     println!();
     println!(
-        "| median of {runs} runs | JourneyApps, {users} users | PORTOS, {sessions} sessions |"
+        "| median of {runs} runs | JourneyApps, {users} users | PORTOS, {sessions} sessions | \
+         Usergrid, {app_users} users |"
     );
-    println!("|---|---|---|");
+    println!("|---|---|---|---|");
     println!(
-        "| Connect → first page of the table | {:.0} ms | {:.0} ms |",
+        "| Connect → first page of the table | {:.0} ms | {:.0} ms | {:.0} ms |",
         median_of(|r| r.journeyapps_first_page),
-        median_of(|r| r.portos_first_page)
+        median_of(|r| r.portos_first_page),
+        median_of(|r| r.usergrid_first_page)
     );
     println!(
-        "| Filter change → its rows | {:.0} ms | {:.0} ms |",
+        "| Filter change (Usergrid: a search keystroke) → its rows | {:.0} ms | {:.0} ms | {:.0} ms |",
         median_of(|r| r.journeyapps_filter),
-        median_of(|r| r.portos_filter)
+        median_of(|r| r.portos_filter),
+        median_of(|r| r.usergrid_keystroke)
     );
     sandbox.stop().await;
 }
@@ -217,9 +241,83 @@ async fn measure(driver: &Driver, sandbox: &RunningSandbox, run: u32) -> Run {
     )
     .await;
 
+    // Usergrid: a password grant, then pages (and searches) asked of the server.
+    find(&browser, "button.disconnect")
+        .await
+        .click()
+        .await
+        .unwrap();
+    open_connect_screen(&browser, sandbox, "3").await;
+    fill(&browser, "#ug-user", "admin").await;
+    fill(&browser, "#ug-password", PASSWORD).await;
+    figures.usergrid_first_page = timed(
+        &browser,
+        "click",
+        "table.users tbody tr",
+        None,
+        find(&browser, "button[type=submit]").await.click(),
+    )
+    .await;
+    // The newest first: the first row a search shows, as the sandbox answers the console's
+    // query, changes as the search narrows.
+    browser
+        .goto(&format!("{}/users?sort=created&dir=desc", sandbox.url()))
+        .await
+        .unwrap();
+    find(&browser, "table.users tbody tr").await;
+    let first_of = |text: &str| {
+        let view = UsersView {
+            search: text.into(),
+            sort: UserColumn::Created,
+            descending: true,
+            ..UsersView::default()
+        };
+        let parsed = roster_sandbox::usergrid::ql::parse(&for_view(&view)).unwrap();
+        let (users, _) = sandbox.state.usergrid().list(&parsed, 0, 1).unwrap();
+        users.first().map(|u| u.username.clone())
+    };
+    let (typed, keystroke, before, after) = SEARCHES
+        .iter()
+        .find_map(|&(typed, key)| {
+            let (before, after) = (first_of(typed)?, first_of(&format!("{typed}{key}"))?);
+            (before != after).then_some((typed, key, before, after))
+        })
+        .expect("a search whose last keystroke changes the first row");
+    let search = find(&browser, "#user-search").await;
+    search.send_keys(typed).await.unwrap();
+    // The typed letters' rows are in before the keystroke measured.
+    wait_for_text(
+        &browser,
+        "table.users tbody tr:first-child td.mono",
+        &before,
+    )
+    .await;
+    figures.usergrid_keystroke = timed(
+        &browser,
+        "keydown",
+        "table.users tbody tr:first-child td.mono",
+        Some(&after),
+        search.send_keys(keystroke),
+    )
+    .await;
+
     let _ = browser.close().await;
     let _ = std::fs::remove_dir_all(&profile);
     figures
+}
+
+/// Waits until the element at `css` says `text`.
+async fn wait_for_text(browser: &Client, css: &str, text: &str) {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        if let Ok(found) = browser.find(Locator::Css(css)).await {
+            if found.text().await.unwrap_or_default().trim() == text {
+                return;
+            }
+        }
+        assert!(Instant::now() < deadline, "{css} never said {text}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }
 
 /// Opens the connect screen and picks the sandbox's preset number `preset`.
@@ -231,7 +329,7 @@ async fn open_connect_screen(browser: &Client, sandbox: &RunningSandbox, preset:
         .find_all(Locator::Css("#preset option"))
         .await
         .map_or(0, |o| o.len())
-        < 2
+        < 4
     {
         assert!(Instant::now() < deadline, "the presets never came");
         tokio::time::sleep(Duration::from_millis(20)).await;

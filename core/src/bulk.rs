@@ -3,7 +3,7 @@
 //! Runs are built through the action rules: a target the action does not apply to is left out.
 
 use crate::model::action::{Action, ActionKind};
-use crate::model::{session_label, Session, SessionId, User};
+use crate::model::{session_label, Session, SessionId, User, UserId};
 use crate::table::selection::Selection;
 use crate::table::server::SessionRow;
 use crate::table::sessions::SessionKey;
@@ -117,6 +117,19 @@ impl BulkRun {
         }))
     }
 
+    /// `kind` on those of `users` (every user a view shows, read from the server) that
+    /// `selection` takes.
+    pub fn for_selected_users(
+        kind: ActionKind,
+        users: &[User],
+        selection: &Selection<UserId>,
+    ) -> BulkRun {
+        BulkRun::for_users(
+            kind,
+            users.iter().filter(|u| selection.is_ticked(&u.id, false)),
+        )
+    }
+
     /// `kind` on the sessions of `rows` (every session a view shows, read from the server)
     /// that `selection` takes: the console's own session (`own`) only when ticked on its own,
     /// and then last.
@@ -169,10 +182,15 @@ impl BulkRun {
         self.targets.iter().filter(|t| t.on_operator).count()
     }
 
-    /// Whether the run is confirmed by typing its count: it deletes data for good, or acts on
-    /// operators, whose sessions run the product.
+    /// Whether the run is confirmed by typing its count: its action is (deleting data,
+    /// deactivating), or it acts on operators, whose sessions run the product.
     pub fn confirmed_by_typing(&self) -> bool {
-        self.destroys_data() || self.on_operators() > 0
+        self.targets.iter().any(|t| t.action.kind().typed()) || self.on_operators() > 0
+    }
+
+    /// What the confirmation warns of, for an action that cannot simply be undone.
+    pub fn warning(&self) -> Option<&'static str> {
+        self.targets.first().and_then(|t| t.action.kind().warning())
     }
 
     /// Positions of the next targets to send: up to `size` of those still pending.
@@ -579,6 +597,33 @@ mod tests {
             ["a", "c", "own"],
             "ticked on its own: taken, last"
         );
+    }
+
+    #[test]
+    fn a_run_over_all_matching_users_leaves_out_the_unticked_and_those_it_does_not_apply_to() {
+        let person = |id: &str, disabled: bool| User {
+            id: id.into(),
+            disabled,
+            ..User::default()
+        };
+        let users = [
+            person("a", false),
+            person("b", true),
+            person("c", false),
+            person("d", false),
+        ];
+        let mut selection = Selection::default();
+        selection.tick_all_matching();
+        selection.tick("c".into(), false, false);
+        let run = BulkRun::for_selected_users(ActionKind::Disable, &users, &selection);
+        let ids: Vec<&str> = run
+            .targets
+            .iter()
+            .map(|t| t.action.user().as_str())
+            .collect();
+        assert_eq!(ids, ["a", "d"], "b is disabled already, c was unticked");
+        let deactivate = BulkRun::for_selected_users(ActionKind::Deactivate, &users, &selection);
+        assert!(deactivate.confirmed_by_typing() && deactivate.warning().is_some());
     }
 
     #[test]

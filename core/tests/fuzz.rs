@@ -16,6 +16,7 @@ use roster_core::backend::journeyapps::{
 use roster_core::backend::paging::MAX_PAGES;
 use roster_core::backend::portos::{self, Portos};
 use roster_core::backend::run::{run_bulk, settle_unknowns};
+use roster_core::backend::usergrid::{self, Usergrid};
 use roster_core::backend::{
     Api, Connection, Credentials, HttpRequest, HttpResponse, Transport, TransportError,
 };
@@ -107,6 +108,18 @@ const FIELDS: &[&str] = &[
     "Application",
     "Error",
     "Message",
+    "entities",
+    "cursor",
+    "uuid",
+    "username",
+    "email",
+    "activated",
+    "disabled",
+    "created",
+    "modified",
+    "access_token",
+    "expires_in",
+    "error_description",
 ];
 
 /// Any JSON, leaning on the names and shapes the parsers know.
@@ -226,6 +239,11 @@ proptest! {
             let _ = authsessions::parse_session(&value);
         }
         let _ = authsessions::error_of(&answer).message();
+        let _ = usergrid::error_of(&answer).message();
+        if let Ok(value) = serde_json::from_str::<Value>(&text) {
+            let _ = usergrid::parse_user(&value).status();
+            let _ = usergrid::parse_device(&value);
+        }
         let _ = authsessions::reported(Some(&text));
         let _ = portos::parse_listing(&answer, 0);
         let _ = portos::error_of(&answer).message();
@@ -241,6 +259,7 @@ proptest! {
         let users = UsersView::from_query(pairs.iter().copied());
         prop_assert_eq!(UsersView::from_query(users.to_query().iter().map(|(k, v)| (*k, v.as_str()))), users);
         let _ = SessionsView::from_query(pairs.iter().copied());
+        let _ = usergrid::ql::for_view(&UsersView::from_query(pairs.iter().copied()));
     }
 
     #[test]
@@ -274,6 +293,18 @@ proptest! {
         let revoke = roster_core::model::action::Action::RevokeSession { user: "u".into(), session: "275".into() };
         let _ = block_on(admin.perform(&transport, &revoke));
         prop_assert!(transport.sent.get() - before <= 2 * (MAX_PAGES + 8) * 5 + 1);
+
+        let app = Usergrid::new(
+            "https://api.example/org/app",
+            Credentials::UsergridToken { token: "t".into(), expires_at: None },
+        );
+        let before = transport.sent.get();
+        let _ = block_on(app.load_users(&transport, &|_| {}));
+        let _ = block_on(app.query_users(&transport, &UsersView::default(), &roster_core::table::server::PageAt::Start));
+        let _ = block_on(app.user(&transport, &"u".into(), &|_| {}));
+        let disable = roster_core::model::action::Action::Disable { user: "u".into() };
+        let _ = block_on(app.perform(&transport, &disable));
+        prop_assert!(transport.sent.get() - before <= (MAX_PAGES + 8) * 5 + 8);
     }
 
     #[test]

@@ -351,6 +351,31 @@ impl Harness {
         self.find("table.users tbody tr").await;
     }
 
+    /// Opens the app, picks the sandbox's Usergrid preset, signs in with `grant` ("password":
+    /// the administrator; "client": the client credentials) and waits for the users table.
+    pub async fn connect_to_usergrid(&self, grant: &str) {
+        self.browser.goto(&self.app_url("/")).await.unwrap();
+        self.wait_for_value("#base-url", &self.sandbox.base_url())
+            .await;
+        self.find("#preset")
+            .await
+            .select_by_value("3")
+            .await
+            .unwrap();
+        self.wait_for_value("#base-url", &self.sandbox.usergrid_url())
+            .await;
+        if grant == "client" {
+            self.click("#auth-client").await;
+            self.fill("#client-id", "roster-console").await;
+            self.fill("#client-secret", TOKEN).await;
+        } else {
+            self.fill("#ug-user", "admin").await;
+            self.fill("#ug-password", PASSWORD).await;
+        }
+        self.click("button[type=submit]").await;
+        self.find("table.users tbody tr").await;
+    }
+
     /// The addresses of every request the page has made whose URL contains `part`, oldest
     /// first, as the browser's resource timing recorded them.
     pub async fn requested(&self, part: &str) -> Vec<String> {

@@ -61,6 +61,11 @@ pub struct Config {
     #[arg(long)]
     pub portos_sessions: Option<u32>,
 
+    /// Usergrid demo users created when its database is empty; default: as many as
+    /// --demo-users.
+    #[arg(long)]
+    pub usergrid_users: Option<u32>,
+
     /// Seconds a PORTOS token lasts after login or refresh.
     #[arg(long, default_value_t = 900, value_parser = clap::value_parser!(i64).range(1..=31_536_000))]
     pub portos_token_ttl: i64,
@@ -118,6 +123,11 @@ impl Config {
     /// How many PORTOS demo sessions an empty database gets.
     pub fn portos_sessions(&self) -> u32 {
         self.portos_sessions.unwrap_or(self.demo_users)
+    }
+
+    /// How many Usergrid demo users an empty database gets.
+    pub fn usergrid_users(&self) -> u32 {
+        self.usergrid_users.unwrap_or(self.demo_users)
     }
 
     /// Where the database lives, or None for an in-memory one.

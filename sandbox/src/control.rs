@@ -201,6 +201,8 @@ fn require_credentials(state: &AppState, headers: &HeaderMap) -> Result<(), ApiE
     if crate::journeyapps::authorized(state, headers)
         || crate::authsessions::authorized(state, headers)
         || crate::portos::caller(state, headers).is_ok()
+        || crate::usergrid::caller(state, headers)
+            .is_ok_and(|holder| !matches!(holder, crate::usergrid::store::Holder::User(_)))
     {
         Ok(())
     } else {

@@ -5,6 +5,7 @@ use crate::authsessions::error::ErrorBody;
 use crate::journeyapps::error::{ApiError, ErrorType};
 use crate::portos::problem::Problem;
 use crate::state::{AppState, FaultKind};
+use crate::usergrid::error::UgError;
 use axum::body::{Body, Bytes};
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -21,10 +22,16 @@ pub enum Api {
     JourneyApps,
     Portos,
     AuthSessions,
+    Usergrid,
 }
 
 impl Api {
-    pub const ALL: [Api; 3] = [Api::JourneyApps, Api::Portos, Api::AuthSessions];
+    pub const ALL: [Api; 4] = [
+        Api::JourneyApps,
+        Api::Portos,
+        Api::AuthSessions,
+        Api::Usergrid,
+    ];
 
     /// Where the API lives.
     pub fn mount(self) -> &'static str {
@@ -32,6 +39,7 @@ impl Api {
             Api::JourneyApps => "/api",
             Api::Portos => crate::portos::MOUNT,
             Api::AuthSessions => crate::authsessions::MOUNT,
+            Api::Usergrid => crate::usergrid::MOUNT,
         }
     }
 
@@ -51,6 +59,7 @@ impl Api {
             }
             Api::Portos => Problem::for_status(status, detail).into_response(),
             Api::AuthSessions => ErrorBody::for_status(status, detail).into_response(),
+            Api::Usergrid => UgError::for_status(status, detail).into_response(),
         }
     }
 
@@ -69,6 +78,7 @@ impl Api {
             Api::JourneyApps => "{\"objects\": [truncated",
             Api::Portos => "{\"items\": [truncated",
             Api::AuthSessions => "{\"Items\": [truncated",
+            Api::Usergrid => "{\"entities\": [truncated",
         }
     }
 }
@@ -143,7 +153,7 @@ fn without_skip(mut request: Request) -> Request {
         .unwrap_or_default()
         .split('&')
         .filter(|pair| {
-            !["skip=", "$skip=", "%24skip=", "page="]
+            !["skip=", "$skip=", "%24skip=", "page=", "cursor="]
                 .iter()
                 .any(|name| pair.starts_with(name))
         })
@@ -181,6 +191,17 @@ async fn rewrite_listing(response: Response, kind: FaultKind) -> Response {
             } else {
                 listing.remove("totalCount");
             }
+            Value::Object(listing).to_string().into()
+        }
+        // Usergrid has no total: its lie is a page count and a cursor on every page.
+        Ok(Value::Object(mut listing)) if listing.contains_key("entities") => {
+            if huge {
+                listing.insert("count".into(), 1_000_000_000_000u64.into());
+            }
+            listing.insert(
+                "cursor".into(),
+                crate::usergrid::api::cursor_at(1_000_000_000).into(),
+            );
             Value::Object(listing).to_string().into()
         }
         Ok(Value::Object(mut listing)) if listing.contains_key("Items") => {

@@ -1,5 +1,6 @@
 //! Roster's sandbox server: the backend APIs Roster supports (JourneyApps Backend API v4 at
-//! `/api`, PORTOS at `/portos`, the authenticated sessions at `/core/api/admin`) over SQLite with deterministic demo data, each with its rate
+//! `/api`, PORTOS at `/portos`, the authenticated sessions at `/core/api/admin`, Usergrid at
+//! `/usergrid/roster/sandbox`) over SQLite with deterministic demo data, each with its rate
 //! limit, its error shape and the shared fault injection; it also serves the built app, so one process
 //! is the whole demo and the backend of every end-to-end test.
 
@@ -17,6 +18,7 @@ pub mod rng;
 pub mod server;
 pub mod sqlite;
 pub mod state;
+pub mod usergrid;
 
 pub use config::Config;
 pub use server::{start, RunningSandbox};

@@ -16,13 +16,14 @@ async fn main() {
     let users = sandbox.state.journeyapps().user_count().unwrap_or(0);
     let sessions = sandbox.state.portos().session_count().unwrap_or(0);
     let signed_in = sandbox.state.authsessions().user_count().unwrap_or(0);
+    let app_users = sandbox.state.usergrid().user_count().unwrap_or(0);
     let db = config
         .db_path()
         .map(|p| p.display().to_string())
         .unwrap_or("in memory".into());
     println!(
         "Roster sandbox is running ({users} JourneyApps users, {sessions} PORTOS sessions, \
-         {signed_in} authenticated-sessions users; database: {db})."
+         {signed_in} authenticated-sessions users, {app_users} Usergrid users; database: {db})."
     );
     match &config.dist {
         Some(_) => println!("  Open the console:  {}/", sandbox.url()),
@@ -44,6 +45,12 @@ async fn main() {
     println!("  Authenticated sessions");
     println!("    Base URL:        {}", sandbox.authsessions_url());
     println!("    Bearer token:    {}", config.api_token);
+    println!("  Usergrid");
+    println!("    Base URL:        {}", sandbox.usergrid_url());
+    println!(
+        "    Login:           user admin  password {}  (or client roster-console, secret {})",
+        config.api_password, config.api_token
+    );
     println!("Press Ctrl+C to stop.");
     if config.open && config.dist.is_some() {
         open_in_browser(&format!("{}/", sandbox.url()));

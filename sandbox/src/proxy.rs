@@ -37,7 +37,7 @@ pub struct ProxyConfig {
     #[arg(long)]
     pub upstream: String,
 
-    /// The kind of backend: journeyapps, portos or authsessions.
+    /// The kind of backend: journeyapps, portos, authsessions or usergrid.
     #[arg(long, default_value = "journeyapps")]
     pub kind: String,
 
@@ -331,7 +331,7 @@ pub async fn start(
 
 /// The kinds the console knows, by their `config.json` name.
 fn roster_kind(kind: &str) -> Option<&'static str> {
-    ["journeyapps", "portos", "authsessions"]
+    ["journeyapps", "portos", "authsessions", "usergrid"]
         .into_iter()
         .find(|k| *k == kind)
 }

@@ -2,7 +2,7 @@
 //! errors always in the API's JSON shape, CORS, the sandbox-only routes and the built app.
 
 use crate::state::AppState;
-use crate::{authsessions, control, gate, journeyapps, portos};
+use crate::{authsessions, control, gate, journeyapps, portos, usergrid};
 use axum::extract::State;
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware;
@@ -21,7 +21,13 @@ fn cors(origins: &[String]) -> CorsLayer {
         .collect();
     CorsLayer::new()
         .allow_origin(AllowOrigin::list(allowed))
-        .allow_methods([Method::GET, Method::POST, Method::DELETE, Method::OPTIONS])
+        .allow_methods([
+            Method::GET,
+            Method::POST,
+            Method::PUT,
+            Method::DELETE,
+            Method::OPTIONS,
+        ])
         .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
         .max_age(std::time::Duration::from_secs(600))
 }
@@ -39,6 +45,8 @@ async fn app_config(State(state): State<Arc<AppState>>) -> Response {
             { "name": "Roster sandbox (PORTOS)", "kind": "portos", "base_url": portos },
             { "name": "Roster sandbox (authenticated sessions)", "kind": "authsessions",
               "base_url": authsessions },
+            { "name": "Roster sandbox (Usergrid)", "kind": "usergrid",
+              "base_url": usergrid::MOUNT.trim_start_matches('/') },
         ]
     }))
     .into_response()
@@ -70,8 +78,15 @@ pub fn router(state: Arc<AppState>) -> Router {
             authsessions::gate,
         ))
         .layer(cors(&state.config.cors_origins));
+    let usergrid = usergrid::api::routes()
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            usergrid::gate,
+        ))
+        .layer(cors(&state.config.cors_origins));
     let app = Router::new()
         .nest("/api", journeyapps)
+        .nest(usergrid::MOUNT, usergrid)
         .nest(portos::MOUNT, portos)
         .nest(authsessions::MOUNT, authsessions)
         .nest("/sandbox", control::routes())
@@ -106,6 +121,11 @@ impl RunningSandbox {
     /// The PORTOS server address.
     pub fn portos_url(&self) -> String {
         format!("{}{}", self.url(), portos::MOUNT)
+    }
+
+    /// The Usergrid application's base URL (`{server}/{org}/{app}`).
+    pub fn usergrid_url(&self) -> String {
+        format!("{}{}", self.url(), usergrid::MOUNT)
     }
 
     /// The authenticated-sessions API's base URL.

@@ -7,7 +7,7 @@ use crate::gate::Api;
 use crate::journeyapps::error::ErrorType;
 use crate::ratelimit::TokenBucket;
 use crate::rng::Rng;
-use crate::{authsessions, journeyapps, portos};
+use crate::{authsessions, journeyapps, portos, usergrid};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
@@ -50,6 +50,7 @@ pub struct Stores {
     pub journeyapps: journeyapps::db::Store,
     pub portos: portos::Store,
     pub authsessions: authsessions::Store,
+    pub usergrid: usergrid::Store,
 }
 
 /// Everything the handlers share.
@@ -58,6 +59,7 @@ pub struct AppState {
     journeyapps: Mutex<journeyapps::db::Store>,
     portos: Mutex<portos::Store>,
     authsessions: Mutex<authsessions::Store>,
+    usergrid: Mutex<usergrid::Store>,
     pub clock: Clock,
     /// Each API's rate limit, in the order of [`Api::ALL`].
     buckets: [TokenBucket; Api::ALL.len()],
@@ -86,12 +88,15 @@ impl AppState {
         portos::seed(&mut portos_store, config.portos_sessions())?;
         let mut authsessions_store = authsessions::Store::open(path.as_deref())?;
         authsessions::seed(&mut authsessions_store, config.demo_users)?;
+        let mut usergrid_store = usergrid::Store::open(path.as_deref())?;
+        usergrid::seed(&mut usergrid_store, config.usergrid_users())?;
         Ok(AppState::new(
             config,
             Stores {
                 journeyapps: store,
                 portos: portos_store,
                 authsessions: authsessions_store,
+                usergrid: usergrid_store,
             },
             public_origin,
         ))
@@ -110,6 +115,7 @@ impl AppState {
             journeyapps: Mutex::new(stores.journeyapps),
             portos: Mutex::new(stores.portos),
             authsessions: Mutex::new(stores.authsessions),
+            usergrid: Mutex::new(stores.usergrid),
             clock: Clock::default(),
             public_origin,
             faults: Mutex::new(None),
@@ -131,6 +137,11 @@ impl AppState {
     /// The authenticated sessions' database.
     pub fn authsessions(&self) -> MutexGuard<'_, authsessions::Store> {
         self.authsessions.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Usergrid's database.
+    pub fn usergrid(&self) -> MutexGuard<'_, usergrid::Store> {
+        self.usergrid.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// An API's rate limit.

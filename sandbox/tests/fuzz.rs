@@ -21,8 +21,10 @@ const DEPLOYMENT: &str = "64f1a2b3c4d5e6f708192a3b";
 
 /// One sandbox for every case, as a server lives on from request to request (what one case
 /// changes, the next case meets), the runtime that drives it, and a PORTOS token.
-fn sandbox() -> &'static (tokio::runtime::Runtime, axum::Router, String) {
-    static SANDBOX: OnceLock<(tokio::runtime::Runtime, axum::Router, String)> = OnceLock::new();
+type Fuzzed = (tokio::runtime::Runtime, axum::Router, String, String);
+
+fn sandbox() -> &'static Fuzzed {
+    static SANDBOX: OnceLock<Fuzzed> = OnceLock::new();
     SANDBOX.get_or_init(|| {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -41,7 +43,19 @@ fn sandbox() -> &'static (tokio::runtime::Runtime, axum::Router, String) {
             .unwrap();
         let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
         let token = body["tokenId"].as_str().unwrap().to_string();
-        (runtime, app, token)
+        let grant = Request::post("/usergrid/roster/sandbox/token")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(
+                r#"{"grant_type":"password","username":"admin","password":"fuzz-password"}"#,
+            ))
+            .unwrap();
+        let answer = runtime.block_on(app.clone().oneshot(grant)).unwrap();
+        let body = runtime
+            .block_on(axum::body::to_bytes(answer.into_body(), 1 << 20))
+            .unwrap();
+        let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        let usergrid = body["access_token"].as_str().unwrap().to_string();
+        (runtime, app, token, usergrid)
     })
 }
 
@@ -89,6 +103,11 @@ fn path() -> impl Strategy<Value = String> {
         Just("list".to_string()),
         Just("user-sessions".to_string()),
         Just("revoke".to_string()),
+        Just("token".to_string()),
+        Just("me".to_string()),
+        Just("devices".to_string()),
+        Just("deactivate".to_string()),
+        Just("revoketokens".to_string()),
         Just("83bde819-ec08-4cee-b635-884145630d0b".to_string()),
         Just("%FF".to_string()),
         Just("%00".to_string()),
@@ -101,6 +120,7 @@ fn path() -> impl Strategy<Value = String> {
         Just("/sandbox".to_string()),
         Just("/portos".to_string()),
         Just("/core/api/admin/v1/authenticated-sessions".to_string()),
+        Just("/usergrid/roster/sandbox".to_string()),
         Just(String::new()),
     ];
     (base, proptest::collection::vec(segment, 0..6)).prop_map(|(base, segments)| {
@@ -126,12 +146,15 @@ fn query() -> impl Strategy<Value = String> {
         "(eq|ne|gt|ge|lt|le|ct|xx):[a-zA-Z0-9%:;.+-]{0,24}",
         "-?(startedAt|sessionId|identity.userName|x)(:desc|:asc)?(,-?startedAt)?",
         Just("ge:2023-08-04T11%253A19%253A39.98Z;lt:9999-12-31T23:59:59.9999999Z".to_string()),
+        "(select%20\\*%20)?(where%20)?(name|email|created|disabled|x)%20(contains|=|%3C|%3E%3D)%20('[a-z%27\\*]{0,6}'|[0-9]{1,4}|true)(%20(and|or)%20%28?name%20=%20'x'%29?)?(%20order%20by%20created%20desc)?",
     ];
     let key = prop_oneof![
         Just("limit".to_string()),
         Just("skip".to_string()),
         Just("k".to_string()),
         Just("page".to_string()),
+        Just("ql".to_string()),
+        Just("cursor".to_string()),
         Just("pageSize".to_string()),
         Just("$skip".to_string()),
         Just("$take".to_string()),
@@ -183,7 +206,8 @@ fn body() -> impl Strategy<Value = Vec<u8>> {
         }),
         (number.clone(), number.clone(), ".{0,10}").prop_map(|(a, b, t)| {
             serde_json::json!({"UserName": a, "Password": t, "DeviceName": b, "tokenId": t,
-                               "refreshToken": a, "Session": b})
+                               "refreshToken": a, "Session": b, "grant_type": t,
+                               "username": t, "password": t, "disabled": a, "activated": b})
             .to_string()
             .into_bytes()
         }),
@@ -217,9 +241,9 @@ proptest! {
         query in query(),
         body in body(),
         json in any::<bool>(),
-        authorized in 0..4u8,
+        authorized in 0..5u8,
     ) {
-        let (runtime, app, portos_token) = sandbox();
+        let (runtime, app, portos_token, usergrid_token) = sandbox();
         let app = app.clone();
         let uri = if query.is_empty() { path.clone() } else { format!("{path}?{query}") };
         let mut request = Request::builder().method(method).uri(&uri);
@@ -230,6 +254,7 @@ proptest! {
             1 => request = request.header(header::AUTHORIZATION, format!("Bearer O:{TOKEN}")),
             2 => request = request.header(header::AUTHORIZATION, format!("Bearer {portos_token}")),
             3 => request = request.header(header::AUTHORIZATION, format!("Bearer {TOKEN}")),
+            4 => request = request.header(header::AUTHORIZATION, format!("Bearer {usergrid_token}")),
             _ => {}
         }
         let Ok(request) = request.body(Body::from(body)) else {
@@ -240,7 +265,8 @@ proptest! {
         let status = response.status();
         let portos = path.starts_with("/portos");
         let authsessions = path.starts_with("/core/api/admin");
-        let api = path.starts_with("/api") || path.starts_with("/sandbox") || portos || authsessions;
+        let usergrid = path.starts_with("/usergrid/roster/sandbox");
+        let api = path.starts_with("/api") || path.starts_with("/sandbox") || portos || authsessions || usergrid;
         if api && (status.is_client_error() || status.is_server_error()) {
             let kind = response
                 .headers()
@@ -254,6 +280,10 @@ proptest! {
                 .block_on(axum::body::to_bytes(response.into_body(), 1 << 20))
                 .unwrap();
             let error: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            if usergrid {
+                prop_assert!(error["error"].is_string() && error["error_description"].is_string(), "{uri}: {error}");
+                return Ok(());
+            }
             if authsessions {
                 prop_assert!(error["Error"].is_string() && error["Message"].is_string(), "{uri}: {error}");
                 return Ok(());
@@ -265,5 +295,38 @@ proptest! {
                 prop_assert_eq!(error["status"].as_u64(), Some(u64::from(status.as_u16())));
             }
         }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Whatever the admin types into the users view, the console's `ql` for it is one the
+    /// sandbox's parser reads: the text stays inside its quoted strings.
+    #[test]
+    fn the_consoles_ql_for_any_view_parses(
+        search in ".{0,200}",
+        disabled in proptest::option::of(any::<bool>()),
+        activated in proptest::option::of(any::<bool>()),
+        days in proptest::option::of(-100_000i32..100_000),
+        sort in 0usize..16,
+        descending in any::<bool>(),
+    ) {
+        use roster_core::table::users::{UserColumn, UsersView};
+        use roster_core::table::Column;
+        let day = days.and_then(|d| chrono::NaiveDate::from_num_days_from_ce_opt(730_000 + d));
+        let view = UsersView {
+            search,
+            disabled,
+            activated,
+            created_after: day,
+            created_before: day,
+            sort: UserColumn::ALL[sort % UserColumn::ALL.len()],
+            descending,
+            ..UsersView::default()
+        };
+        let ql = roster_core::backend::usergrid::ql::for_view(&view);
+        let parsed = roster_sandbox::usergrid::ql::parse(&ql);
+        prop_assert!(parsed.is_ok(), "{ql}: {parsed:?}");
     }
 }

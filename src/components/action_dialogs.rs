@@ -110,19 +110,23 @@ pub fn LockDialog(
     }
 }
 
-/// Confirms an action on one device: a wipe needs the typed confirmation and says it cannot be
-/// undone; a re-authentication deletes nothing, so a plain confirmation does.
+/// Confirms an action on a user or one of its devices, in proportion to its risk: a wipe or a
+/// deactivation (or anything on an operator) needs the typed confirmation; signing a device out
+/// deletes nothing, so a plain confirmation does.
 #[component]
-pub fn SessionActionDialog(
+pub fn ActionDialog(
     user: User,
-    session: Session,
-    /// An action on this session.
+    /// The session it acts on, for a session action.
+    #[prop(into)]
+    session: Option<Session>,
     action: Action,
     #[prop(into)] busy: Signal<bool>,
     #[prop(into)] on_confirm: Callback<()>,
     #[prop(into)] on_close: Callback<()>,
 ) -> impl IntoView {
-    let device = session.label.unwrap_or_else(|| "this device".into());
+    let device = session
+        .and_then(|s| s.label)
+        .unwrap_or_else(|| "this device".into());
     let who = user.label().to_string();
     let typed = RwSignal::new(String::new());
     let needs_typing = action.kind().confirmed_by_typing(&user);

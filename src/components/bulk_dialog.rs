@@ -37,7 +37,7 @@ pub fn BulkDialog(run: BulkRun, #[prop(into)] on_close: Callback<bool>) -> impl 
     let log = use_activity();
     let count = run.targets.len();
     let name = run.name();
-    let destroys = run.destroys_data();
+    let warning = run.warning();
     let operators = run.on_operators();
     let by_typing = run.confirmed_by_typing();
     let noun = match run.targets.first().map(|t| t.action.kind().scope()) {
@@ -141,12 +141,7 @@ pub fn BulkDialog(run: BulkRun, #[prop(into)] on_close: Callback<bool>) -> impl 
                     {first_targets.iter().map(|t| view! { <li>{t.clone()}</li> }).collect_view()}
                     {(more > 0).then(|| view! { <li>{format!("and {more} more")}</li> })}
                 </ul>
-                {destroys.then(|| view! {
-                    <p class="warning">
-                        "This permanently deletes app data on the devices, including anything not \
-                         yet uploaded. It cannot be undone."
-                    </p>
-                })}
+                {warning.map(|text| view! { <p class="warning">{text}</p> })}
                 {(operators > 0).then(|| view! {
                     <p class="warning" id="bulk-operators">
                         {operator_warning(operators, noun)}
@@ -265,7 +260,7 @@ pub fn BulkButtons(
                 <button
                     type="button"
                     id=format!("bulk-{}", kind.key())
-                    class:danger=kind.destroys_data()
+                    class:danger=kind.typed()
                     prop:disabled=move || nothing_ticked.get()
                     on:click=move |_| on_pick.run(kind)
                 >

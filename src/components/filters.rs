@@ -106,3 +106,61 @@ pub fn NumberFilter(
         </label>
     }
 }
+
+/// A day (`YYYY-MM-DD`, the browser's date picker); empty means no filter.
+#[component]
+pub fn DateFilter(
+    id: &'static str,
+    label: &'static str,
+    #[prop(into)] day: Signal<Option<chrono::NaiveDate>>,
+    on_input: impl Fn(leptos::ev::Event) + 'static,
+) -> impl IntoView {
+    view! {
+        <label>
+            {label}
+            <input
+                id=id
+                type="date"
+                prop:value=move || day.get().map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()
+                on:input=on_input
+            />
+        </label>
+    }
+}
+
+/// A yes / no filter: the two choices' words, and "Any".
+#[component]
+pub fn YesNoFilter(
+    id: &'static str,
+    label: &'static str,
+    /// The words for yes and for no.
+    words: (&'static str, &'static str),
+    #[prop(into)] value: Signal<Option<bool>>,
+    on_change: impl Fn(leptos::ev::Event) + 'static,
+) -> impl IntoView {
+    view! {
+        <ChoiceFilter
+            id=id
+            label=label
+            choices=vec![
+                ("yes".to_string(), words.0.to_string()),
+                ("no".to_string(), words.1.to_string()),
+            ]
+            selected=Signal::derive(move || match value.get() {
+                Some(true) => "yes".to_string(),
+                Some(false) => "no".to_string(),
+                None => String::new(),
+            })
+            on_change=on_change
+        />
+    }
+}
+
+/// `yes` or `no` from a yes / no filter.
+pub fn yes_or_no(text: &str) -> Option<bool> {
+    match text {
+        "yes" => Some(true),
+        "no" => Some(false),
+        _ => None,
+    }
+}

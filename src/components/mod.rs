@@ -13,7 +13,7 @@ mod sessions_fill;
 pub mod table;
 mod users_load;
 
-pub use action_dialogs::{LockDialog, SessionActionButtons, SessionActionDialog};
+pub use action_dialogs::{ActionDialog, LockDialog, SessionActionButtons};
 pub use action_runner::{ActionRunner, Outcome, OutcomeNotice};
 pub use bulk_dialog::{BulkButtons, BulkDialog, BulkHost};
 pub use enrollment_dialog::EnrollmentDialog;

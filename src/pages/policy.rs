@@ -37,7 +37,7 @@ pub fn PolicyPage() -> impl IntoView {
         }
         .into_any();
     };
-    let body = if caps.server_query {
+    let body = if caps.sessions_on_server {
         view! { <ServerPolicy policy=policy /> }.into_any()
     } else {
         view! {

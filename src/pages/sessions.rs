@@ -14,8 +14,8 @@ use crate::components::table::{
     PageStatus, SelectCell, SelectPageHeader, SelectionBar, SortHeader, TableController, TablePager,
 };
 use crate::components::{
-    use_session_fill, ActionRunner, BulkButtons, BulkHost, ErrorNotice, FillStatus, OutcomeNotice,
-    SessionActionDialog, SessionCells, UsersLoader,
+    use_session_fill, ActionDialog, ActionRunner, BulkButtons, BulkHost, ErrorNotice, FillStatus,
+    OutcomeNotice, SessionCells, UsersLoader,
 };
 use crate::routes::Route;
 use chrono::Utc;
@@ -36,7 +36,7 @@ use roster_core::table::users::platforms_of;
 pub fn SessionsPage() -> impl IntoView {
     require_connection();
     let body = match capabilities() {
-        Some(caps) if caps.server_query => view! { <ServerSessions caps=caps /> }.into_any(),
+        Some(caps) if caps.sessions_on_server => view! { <ServerSessions caps=caps /> }.into_any(),
         Some(caps) => view! {
             <UsersLoader loaded=move |load, reload| view! {
                 <LocalSessions caps=caps users=load.users reload=reload />
@@ -166,7 +166,7 @@ fn SessionsTable(
     let dialog = move || {
         pending.get().map(|p| {
             view! {
-                <SessionActionDialog
+                <ActionDialog
                     user=p.user
                     session=p.session
                     action=p.action

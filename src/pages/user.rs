@@ -1,10 +1,11 @@
-//! `/users/{id}`: one user, its sessions, and the actions the backend offers on them.
+//! `/users/{id}`: one user, its sessions (or devices), and the actions the backend offers on
+//! them.
 
 use super::{capabilities, require_connection};
 use crate::client::{use_client, use_requests};
 use crate::components::{
-    waiting_text, ActionRunner, BulkHost, EnrollmentDialog, ErrorNotice, LockDialog, OutcomeNotice,
-    SessionActionDialog, SessionCells,
+    waiting_text, ActionDialog, ActionRunner, BulkHost, EnrollmentDialog, ErrorNotice, LockDialog,
+    OutcomeNotice, SessionCells,
 };
 use crate::routes::Route;
 use leptos::prelude::*;
@@ -12,7 +13,7 @@ use leptos_router::hooks::use_params_map;
 use roster_core::backend::{Api, ApiError, Capabilities, LoadEvent};
 use roster_core::bulk::BulkRun;
 use roster_core::model::action::{Action, ActionKind, Scope};
-use roster_core::model::{enrollment, Session, User, UserId};
+use roster_core::model::{enrollment, time, Session, User, UserId};
 use roster_core::table::Column;
 
 /// Which confirmation is open.
@@ -21,8 +22,8 @@ enum Dialog {
     Lock,
     /// A new enrollment code; closing it re-reads the user to show any device it enrolled.
     Enroll,
-    /// An action on this session, confirmed in proportion to its risk.
-    Session(Box<Session>, Action),
+    /// An action on the user, or on one of its sessions, confirmed in proportion to its risk.
+    Action(Option<Box<Session>>, Action),
 }
 
 /// One user's page: header, actions, sessions.
@@ -116,9 +117,33 @@ pub fn UserDetails(
     };
     let lockable = caps.offers(ActionKind::Lock) || caps.offers(ActionKind::LockAndWipe);
     let can_lock = ActionKind::Lock.on_user(&user).is_some();
-    let unlock = caps
-        .offers(ActionKind::Unlock)
-        .then(|| ActionKind::Unlock.on_user(&user));
+    // The user's other actions: those that give access back are sent at once, the rest are
+    // confirmed first. Lock (with its wipe) has a dialog of its own.
+    let user_actions = caps
+        .actions_on(Scope::User)
+        .filter(|kind| !matches!(kind, ActionKind::Lock | ActionKind::LockAndWipe))
+        .map(|kind| {
+            let action = kind.on_user(&user);
+            let (applies, who) = (action.is_some(), who.clone());
+            view! {
+                <button
+                    id=kind.key()
+                    class:danger=kind.typed()
+                    prop:disabled=move || busy.get() || !applies
+                    on:click=move |_| {
+                        let Some(action) = action.clone() else { return };
+                        if kind.unconfirmed() {
+                            run(action, who.clone());
+                        } else {
+                            dialog.set(Some(Dialog::Action(None, action)));
+                        }
+                    }
+                >
+                    {kind.button()}
+                </button>
+            }
+        })
+        .collect_view();
     let can_enroll = enrollment::applies_to(&user);
     // Every session at once (revoke them all): the console's own stays out of it.
     let bulk = RwSignal::new(None::<BulkRun>);
@@ -137,7 +162,11 @@ pub fn UserDetails(
                     prop:disabled=move || busy.get() || !applies
                     on:click=move |_| bulk.set(Some(run.clone()))
                 >
-                    {format!("{} every session…", kind.name().trim_end_matches(" session"))}
+                    {format!(
+                        "{} every {}…",
+                        kind.name().trim_end_matches(" session"),
+                        caps.sessions_noun.trim_end_matches('s')
+                    )}
                 </button>
             }
         })
@@ -172,10 +201,10 @@ pub fn UserDetails(
                     />
                 }
                 .into_any(),
-                Dialog::Session(session, action) => view! {
-                    <SessionActionDialog
+                Dialog::Action(session, action) => view! {
+                    <ActionDialog
                         user=user.clone()
-                        session=*session
+                        session=session.map(|s| *s)
                         action=action.clone()
                         busy=busy
                         on_confirm=move |_| run(action.clone(), who.clone())
@@ -187,7 +216,7 @@ pub fn UserDetails(
         }
     };
     let open_session_action = Callback::new(move |(session, action): (Session, Action)| {
-        dialog.set(Some(Dialog::Session(Box::new(session), action)))
+        dialog.set(Some(Dialog::Action(Some(Box::new(session)), action)))
     });
     view! {
         <header class="user-header">
@@ -195,6 +224,7 @@ pub fn UserDetails(
             <p class="mono">{user.id.to_string()}</p>
             <span class=format!("badge {}", status.css_class())>{status.label()}</span>
         </header>
+        <AccountFacts user=user.clone() />
         <div class="actions">
             {lockable.then(|| view! {
                 <button
@@ -206,22 +236,7 @@ pub fn UserDetails(
                     "Lock…"
                 </button>
             })}
-            {unlock.map(|action| {
-                let (applies, who) = (action.is_some(), who.clone());
-                view! {
-                    <button
-                        id="unlock"
-                        prop:disabled=move || busy.get() || !applies
-                        on:click=move |_| {
-                            if let Some(action) = action.clone() {
-                                run(action, who.clone());
-                            }
-                        }
-                    >
-                        "Unlock"
-                    </button>
-                }
-            })}
+            {user_actions}
             {caps.enrollment.then(|| view! {
                 <button
                     id="enroll"
@@ -256,6 +271,7 @@ fn UserSessions(
     let now = chrono::Utc::now();
     let count = user.sessions.len();
     let columns = caps.user_session_columns;
+    let noun = caps.sessions_noun;
     let rows = user
         .sessions
         .iter()
@@ -278,7 +294,7 @@ fn UserSessions(
     view! {
         <div class="table-wrap">
             <table class="sessions">
-                <caption>{format!("{count} sessions")}</caption>
+                <caption>{format!("{count} {noun}")}</caption>
                 <thead>
                     <tr>
                         {columns
@@ -291,4 +307,42 @@ fn UserSessions(
             </table>
         </div>
     }
+}
+
+/// What the backend says about the account beyond its name, where it says it: username,
+/// e-mail, created and modified.
+#[component]
+fn AccountFacts(user: User) -> impl IntoView {
+    let now = chrono::Utc::now();
+    let time = |at: Option<chrono::DateTime<chrono::Utc>>| {
+        at.map(|at| {
+            (
+                time::relative(Some(at), now),
+                time::exact_local_and_utc(Some(at)),
+            )
+        })
+    };
+    let texts = [("Username", user.username), ("E-mail", user.email)]
+        .into_iter()
+        .filter_map(|(label, value)| Some((label, value?, None)));
+    let times = [("Created", user.created_at), ("Modified", user.modified_at)]
+        .into_iter()
+        .filter_map(|(label, at)| {
+            let (relative, exact) = time(at)?;
+            Some((label, relative, Some(exact)))
+        });
+    let facts: Vec<_> = texts.chain(times).collect();
+    (!facts.is_empty()).then(|| {
+        view! {
+            <dl class="facts">
+                {facts
+                    .into_iter()
+                    .map(|(label, value, title)| view! {
+                        <dt>{label}</dt>
+                        <dd title=title>{value}</dd>
+                    })
+                    .collect_view()}
+            </dl>
+        }
+    })
 }

@@ -1,44 +1,107 @@
-//! `/users`: every user of the connected backend in one searchable, sortable table, with the
-//! columns, filters and bulk actions the backend offers.
+//! `/users`: the users of the connected backend in one searchable, sortable table, with the
+//! columns, filters and bulk actions the backend offers. Every user is loaded and the view
+//! decided here, or (for a backend that queries on the server) the page on screen is asked for.
 
 use super::{capabilities, require_connection};
 use crate::browser;
-use crate::components::filters::{ChoiceFilter, NumberFilter, PlatformFilter, SearchFilter};
-use crate::components::table::{
-    CellView, SelectCell, SelectPageHeader, SelectionBar, SortHeader, TableController, TablePager,
+use crate::client::use_requests;
+use crate::components::filters::{
+    yes_or_no, ChoiceFilter, DateFilter, NumberFilter, PlatformFilter, SearchFilter, YesNoFilter,
 };
-use crate::components::{BulkButtons, BulkHost, UsersLoader};
+use crate::components::gather::all_users;
+use crate::components::table::{
+    CellView, PageStatus, SelectCell, SelectPageHeader, SelectionBar, SortHeader, TableController,
+    TablePager,
+};
+use crate::components::{BulkButtons, BulkHost, ErrorNotice, UsersLoader};
 use crate::routes::Route;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use roster_core::backend::{Api, Capabilities};
 use roster_core::bulk::BulkRun;
 use roster_core::model::action::{ActionKind, Scope};
 use roster_core::model::User;
+use roster_core::table::caption;
 use roster_core::table::selection::Selection;
+use roster_core::table::server::ServerModel;
 use roster_core::table::users::{UserColumn, UserFilter, UsersData, STATUSES};
-use roster_core::table::{caption, TableModel};
 
-/// `/users`: loads every user, then shows the table.
+/// `/users`: the users as this backend lists them.
 #[component]
 pub fn UsersPage() -> impl IntoView {
     require_connection();
+    let body = match capabilities() {
+        Some(caps) if caps.users_on_server => view! { <ServerUsers caps=caps /> }.into_any(),
+        Some(caps) => view! {
+            <UsersLoader loaded=move |load, reload| {
+                let total = Signal::stored(Some(load.users.len() as u64));
+                let table = TableController::new(UsersData::new(load.users), Route::Users);
+                view! { <UsersTable table=table caps=caps total=total reload=reload /> }
+            } />
+        }
+        .into_any(),
+        None => ().into_any(),
+    };
     view! {
         <section class="page">
             <h1>"Users"</h1>
-            <UsersLoader loaded=|load, reload| view! { <UsersTable users=load.users reload=reload /> } />
+            {body}
         </section>
     }
 }
 
-/// The users table with its search, filters and sortable columns, all kept in the URL.
+/// The users a server queries and pages: only the page on screen is read.
 #[component]
-fn UsersTable(users: Vec<User>, reload: Callback<()>) -> impl IntoView {
-    let Some(caps) = capabilities() else {
-        return ().into_any();
-    };
-    let table = TableController::new(UsersData::new(users), Route::Users);
+fn ServerUsers(caps: &'static Capabilities) -> impl IntoView {
+    let requests = use_requests();
+    let table = TableController::<UsersData>::server(Route::Users, move |view, at| {
+        requests.read(move |backend, transport| async move {
+            backend.query_users(&transport, &view, &at).await
+        })
+    });
+    let reload = Callback::new(move |_| table.reload());
+    view! { <UsersTable table=table caps=caps total=Signal::stored(None) reload=reload /> }
+}
+
+/// The users table with its search, filters and sortable columns, all kept in the URL; `total`
+/// is how many users there are in all, where known.
+#[component]
+fn UsersTable(
+    table: TableController<UsersData>,
+    caps: &'static Capabilities,
+    #[prop(into)] total: Signal<Option<u64>>,
+    reload: Callback<()>,
+) -> impl IntoView {
+    let requests = use_requests();
     let platforms = table.data.with_untracked(UsersData::platforms);
-    let total = Some(table.data.with_untracked(UsersData::len) as u64);
+    // What reading every matching user (for a bulk run or an export) has got to.
+    let gathering = RwSignal::new(None::<String>);
+    let gather_error = RwSignal::new(None::<String>);
+    let gather = move |then: Box<dyn FnOnce(Vec<User>)>| {
+        gather_error.set(None);
+        let view = table.view.get_untracked();
+        spawn_local(async move {
+            match all_users(requests, view, gathering).await {
+                Ok(load) => {
+                    let _ = gather_error.try_set(load.notice);
+                    then(load.users);
+                }
+                Err(err) => {
+                    let _ = gather_error.try_set(Some(err.message()));
+                }
+            }
+        });
+    };
     let pick = move |kind: ActionKind| {
+        if table.selection.with_untracked(Selection::all_matching) {
+            gather(Box::new(move |users| {
+                let run = table.selection.with_untracked(|selection| {
+                    BulkRun::for_selected_users(kind, &users, selection)
+                });
+                let _ = table.bulk.try_set(Some(run));
+            }));
+            return;
+        }
         let run = table.data.with_untracked(|data| {
             let picked = table.selected_positions();
             BulkRun::for_users(kind, picked.into_iter().filter_map(|at| data.user(at)))
@@ -46,15 +109,27 @@ fn UsersTable(users: Vec<User>, reload: Callback<()>) -> impl IntoView {
         table.bulk.set(Some(run));
     };
     let export = move |_| {
-        let csv = table.shown.with_untracked(|shown| {
-            table
-                .data
-                .with_untracked(|data| data.csv(caps.user_columns, shown))
-        });
-        browser::download("roster-users.csv", &csv);
+        if !table.is_server_paged() {
+            let csv = table.shown.with_untracked(|shown| {
+                table
+                    .data
+                    .with_untracked(|data| data.csv(caps.user_columns, shown))
+            });
+            browser::download("roster-users.csv", &csv);
+            return;
+        }
+        gather(Box::new(move |users| {
+            let mut data = UsersData::default();
+            let positions = data.add_rows(users);
+            browser::download("roster-users.csv", &data.csv(caps.user_columns, &positions));
+        }));
     };
+    let busy = Signal::derive(move || gathering.with(Option::is_some));
     // A table without bulk actions has nothing to tick rows for.
-    let actions: Vec<ActionKind> = caps.actions_on(Scope::User).collect();
+    let actions: Vec<ActionKind> = caps
+        .actions_on(Scope::User)
+        .filter(|kind| kind.in_bulk())
+        .collect();
     let selectable = !actions.is_empty();
     let statuses = caps
         .user_statuses
@@ -90,25 +165,44 @@ fn UsersTable(users: Vec<User>, reload: Callback<()>) -> impl IntoView {
                 />
             })}
             {caps.user_filter(UserFilter::Operator).then(|| view! {
-                <ChoiceFilter
+                <YesNoFilter
                     id="operator-filter"
                     label="Operators"
-                    choices=vec![
-                        ("yes".to_string(), "Operators only".to_string()),
-                        ("no".to_string(), "Not operators".to_string()),
-                    ]
-                    selected=Signal::derive(move || {
-                        table.view.with(|v| match v.operator {
-                            Some(true) => "yes",
-                            Some(false) => "no",
-                            None => "",
-                        }.to_string())
-                    })
-                    on_change=table.edit(|v, text| v.operator = match text.as_str() {
-                        "yes" => Some(true),
-                        "no" => Some(false),
-                        _ => None,
-                    })
+                    words=("Operators only", "Not operators")
+                    value=Signal::derive(move || table.view.with(|v| v.operator))
+                    on_change=table.edit(|v, text| v.operator = yes_or_no(&text))
+                />
+            })}
+            {caps.user_filter(UserFilter::Disabled).then(|| view! {
+                <YesNoFilter
+                    id="disabled-filter"
+                    label="Disabled"
+                    words=("Disabled only", "Enabled only")
+                    value=Signal::derive(move || table.view.with(|v| v.disabled))
+                    on_change=table.edit(|v, text| v.disabled = yes_or_no(&text))
+                />
+            })}
+            {caps.user_filter(UserFilter::Activated).then(|| view! {
+                <YesNoFilter
+                    id="activated-filter"
+                    label="Activated"
+                    words=("Activated", "Not activated")
+                    value=Signal::derive(move || table.view.with(|v| v.activated))
+                    on_change=table.edit(|v, text| v.activated = yes_or_no(&text))
+                />
+            })}
+            {caps.user_filter(UserFilter::Created).then(|| view! {
+                <DateFilter
+                    id="created-after"
+                    label="Created from"
+                    day=Signal::derive(move || table.view.with(|v| v.created_after))
+                    on_input=table.edit(|v, text| v.created_after = text.parse().ok())
+                />
+                <DateFilter
+                    id="created-before"
+                    label="Created before"
+                    day=Signal::derive(move || table.view.with(|v| v.created_before))
+                    on_input=table.edit(|v, text| v.created_before = text.parse().ok())
                 />
             })}
             {caps.user_filter(UserFilter::IdleDays).then(|| view! {
@@ -125,24 +219,32 @@ fn UsersTable(users: Vec<User>, reload: Callback<()>) -> impl IntoView {
                 <SelectionBar table=table>
                     <BulkButtons
                         actions=actions.clone()
-                        nothing_ticked=Signal::derive(move || table.selection.with(Selection::is_empty))
+                        nothing_ticked=Signal::derive(move || {
+                            table.selection.with(Selection::is_empty) || busy.get()
+                        })
                         on_pick=pick
                     />
-                    <button type="button" class="quiet" id="export-csv" on:click=export>"Export CSV"</button>
+                    <button type="button" class="quiet" id="export-csv" prop:disabled=busy on:click=export>
+                        "Export CSV"
+                    </button>
                 </SelectionBar>
             }
             .into_any()
         } else {
             view! {
                 <div class="selection-bar">
-                    <button type="button" class="quiet" id="export-csv" on:click=export>"Export CSV"</button>
+                    <button type="button" class="quiet" id="export-csv" prop:disabled=busy on:click=export>
+                        "Export CSV"
+                    </button>
                 </div>
             }
             .into_any()
         }}
+        {move || gathering.get().map(|text| view! { <p class="loading" role="status">{text}</p> })}
+        {move || gather_error.get().map(|message| view! { <ErrorNotice message=message /> })}
         <div class="table-wrap">
             <table class="users">
-                <caption>{move || caption(table.matching(), total, "users")}</caption>
+                <caption>{move || caption(table.matching(), total.get(), "users")}</caption>
                 <thead>
                     <tr>
                         {selectable.then(|| view! { <SelectPageHeader table=table /> })}
@@ -175,6 +277,15 @@ fn UsersTable(users: Vec<User>, reload: Callback<()>) -> impl IntoView {
                 </tbody>
             </table>
         </div>
+        {move || match table.status() {
+            PageStatus::Loading => view! { <p class="loading" role="status">"Loading users…"</p> }.into_any(),
+            PageStatus::Failed(message) => view! {
+                <ErrorNotice message=message />
+                <button type="button" on:click=move |_| table.reload()>"Try again"</button>
+            }
+            .into_any(),
+            PageStatus::Ready => ().into_any(),
+        }}
         <TablePager table=table />
         <BulkHost bulk=table.bulk on_close=move |changed| table.close_bulk(changed, reload) />
     }

@@ -42,6 +42,11 @@ pub enum AuthMethod {
     PortosLogin,
     /// A bearer token, sent as `Authorization: Bearer <token>`.
     BearerToken,
+    /// Usergrid's password grant: an administrator's user name and password, used once for
+    /// a token.
+    UsergridPassword,
+    /// Usergrid's client credentials grant: the application's client id and secret.
+    UsergridClient,
 }
 
 impl AuthMethod {
@@ -52,6 +57,8 @@ impl AuthMethod {
             AuthMethod::Basic => "basic",
             AuthMethod::PortosLogin => "login",
             AuthMethod::BearerToken => "bearer",
+            AuthMethod::UsergridPassword => "password",
+            AuthMethod::UsergridClient => "client",
         }
     }
 
@@ -62,6 +69,8 @@ impl AuthMethod {
             AuthMethod::Basic => "Basic (deployment id and API password)",
             AuthMethod::PortosLogin => "User name and password",
             AuthMethod::BearerToken => "Bearer token",
+            AuthMethod::UsergridPassword => "Administrator (user name and password)",
+            AuthMethod::UsergridClient => "Client id and secret",
         }
     }
 
@@ -74,6 +83,20 @@ impl AuthMethod {
                 label: "User (backend deployment id)",
                 placeholder: "Taken from the base URL if left empty",
                 autocomplete: "username",
+                value: "",
+            }),
+            AuthMethod::UsergridPassword => Some(Field {
+                id: "ug-user",
+                label: "User name",
+                placeholder: "",
+                autocomplete: "username",
+                value: "",
+            }),
+            AuthMethod::UsergridClient => Some(Field {
+                id: "client-id",
+                label: "Client id",
+                placeholder: "",
+                autocomplete: "off",
                 value: "",
             }),
             AuthMethod::PortosLogin => Some(Field {
@@ -118,6 +141,20 @@ impl AuthMethod {
                 autocomplete: "current-password",
                 value: "",
             },
+            AuthMethod::UsergridPassword => Field {
+                id: "ug-password",
+                label: "Password",
+                placeholder: "",
+                autocomplete: "current-password",
+                value: "",
+            },
+            AuthMethod::UsergridClient => Field {
+                id: "client-secret",
+                label: "Client secret",
+                placeholder: "",
+                autocomplete: "off",
+                value: "",
+            },
             AuthMethod::BearerToken => Field {
                 id: "bearer-token",
                 label: "Bearer token",
@@ -142,6 +179,8 @@ impl AuthMethod {
             AuthMethod::Basic => "Enter the API password.",
             AuthMethod::PortosLogin => "Enter the user name and the password.",
             AuthMethod::BearerToken => "Enter the bearer token.",
+            AuthMethod::UsergridPassword => "Enter the user name and the password.",
+            AuthMethod::UsergridClient => "Enter the client id and the client secret.",
         }
     }
 }
@@ -179,16 +218,20 @@ pub struct Capabilities {
     pub environments: &'static [&'static str],
     /// The states the sessions table's state filter lists.
     pub session_states: &'static [SessionState],
-    /// The columns of one user's sessions on the user page.
+    /// The columns of one user's sessions on the user page, and what they are called there
+    /// ("sessions", "devices").
     pub user_session_columns: &'static [SessionColumn],
+    pub sessions_noun: &'static str,
     /// The actions offered, on users and on sessions, single and bulk.
     pub actions: &'static [ActionKind],
     /// Whether a user can be given an enrollment code (QR).
     pub enrollment: bool,
     /// Whether the server runs many actions in one request.
     pub server_batch: bool,
-    /// Whether the server filters, sorts and pages listings itself.
-    pub server_query: bool,
+    /// Whether the server filters, sorts and pages the sessions listing itself.
+    pub sessions_on_server: bool,
+    /// Whether the server filters, sorts and pages the users listing itself.
+    pub users_on_server: bool,
     /// Whether the user listing carries each user's sessions; when not, the pages that show
     /// sessions read each user's in turn.
     pub users_with_sessions: bool,

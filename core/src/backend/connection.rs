@@ -19,11 +19,19 @@ pub enum Kind {
     /// An "authenticated sessions" admin API.
     #[serde(rename = "authsessions")]
     AuthSessions,
+    /// An Apache Usergrid application's users and devices.
+    #[serde(rename = "usergrid")]
+    Usergrid,
 }
 
 impl Kind {
     /// Every kind, in the order the connect screen lists them.
-    pub const ALL: &'static [Kind] = &[Kind::JourneyApps, Kind::Portos, Kind::AuthSessions];
+    pub const ALL: &'static [Kind] = &[
+        Kind::JourneyApps,
+        Kind::Portos,
+        Kind::AuthSessions,
+        Kind::Usergrid,
+    ];
 
     /// The name in `config.json` and in stored connections.
     pub fn key(self) -> &'static str {
@@ -31,6 +39,7 @@ impl Kind {
             Kind::JourneyApps => "journeyapps",
             Kind::Portos => "portos",
             Kind::AuthSessions => "authsessions",
+            Kind::Usergrid => "usergrid",
         }
     }
 
@@ -45,6 +54,7 @@ impl Kind {
             Kind::JourneyApps => &super::journeyapps::CAPABILITIES,
             Kind::Portos => &super::portos::CAPABILITIES,
             Kind::AuthSessions => &super::authsessions::CAPABILITIES,
+            Kind::Usergrid => &super::usergrid::CAPABILITIES,
         }
     }
 }
@@ -70,6 +80,22 @@ pub enum Credentials {
     },
     /// A bearer token, sent as `Bearer <token>`.
     BearerToken(String),
+    /// A Usergrid grant, used to get a token and never kept: it cannot be saved. (A client
+    /// secret stays in memory while the tab lives, to get a new token when one expires.)
+    #[serde(skip)]
+    UsergridGrant(UsergridGrant),
+    /// A Usergrid token and when it expires (Unix seconds), once the server said.
+    UsergridToken {
+        token: String,
+        expires_at: Option<i64>,
+    },
+}
+
+/// The two ways Usergrid grants a token.
+#[derive(Clone, PartialEq)]
+pub enum UsergridGrant {
+    Password { username: String, password: String },
+    Client { id: String, secret: String },
 }
 
 // Secrets never reach a log line: Debug shows only which kind of credential it is.
@@ -83,6 +109,13 @@ impl fmt::Debug for Credentials {
             }
             Credentials::PortosSession { .. } => f.write_str("PortosSession(<redacted>)"),
             Credentials::BearerToken(_) => f.write_str("BearerToken(<redacted>)"),
+            Credentials::UsergridGrant(UsergridGrant::Password { username, .. }) => {
+                write!(f, "UsergridPassword({username}, <redacted>)")
+            }
+            Credentials::UsergridGrant(UsergridGrant::Client { id, .. }) => {
+                write!(f, "UsergridClient({id}, <redacted>)")
+            }
+            Credentials::UsergridToken { .. } => f.write_str("UsergridToken(<redacted>)"),
         }
     }
 }
@@ -105,6 +138,9 @@ impl Credentials {
                 )
             }
             Credentials::PortosSession { token_id, .. } => format!("Bearer {token_id}"),
+            Credentials::UsergridToken { token, .. } => format!("Bearer {token}"),
+            // A grant is the body of the token request, not a header.
+            Credentials::UsergridGrant(_) => String::new(),
             Credentials::BearerToken(token) => {
                 // A token pasted with its scheme is sent once with it.
                 let token = token.trim();
@@ -130,6 +166,13 @@ impl Credentials {
             Credentials::BearerToken(token) => {
                 token.trim().trim_start_matches("Bearer ").trim().is_empty()
             }
+            Credentials::UsergridGrant(UsergridGrant::Password { username, password }) => {
+                username.trim().is_empty() || password.is_empty()
+            }
+            Credentials::UsergridGrant(UsergridGrant::Client { id, secret }) => {
+                id.trim().is_empty() || secret.is_empty()
+            }
+            Credentials::UsergridToken { token, .. } => token.is_empty(),
         }
     }
 }
@@ -190,6 +233,14 @@ impl ConnectForm {
                 }
             }
             AuthMethod::BearerToken => Credentials::BearerToken(self.secret.trim().to_string()),
+            AuthMethod::UsergridPassword => Credentials::UsergridGrant(UsergridGrant::Password {
+                username: self.user.trim().to_string(),
+                password: self.secret.clone(),
+            }),
+            AuthMethod::UsergridClient => Credentials::UsergridGrant(UsergridGrant::Client {
+                id: self.user.trim().to_string(),
+                secret: self.secret.trim().to_string(),
+            }),
             AuthMethod::PortosLogin => Credentials::PortosLogin {
                 user: self.user.trim().to_string(),
                 password: self.secret.clone(),

@@ -45,10 +45,12 @@ pub const CAPABILITIES: Capabilities = Capabilities {
         SessionColumn::State,
         SessionColumn::Actions,
     ],
+    sessions_noun: "sessions",
     actions: &[ActionKind::ReAuthenticateSession],
     enrollment: false,
     server_batch: false,
-    server_query: false,
+    sessions_on_server: false,
+    users_on_server: false,
     users_with_sessions: true,
     policy: None,
 };

@@ -14,6 +14,7 @@ pub mod paging;
 pub mod portos;
 mod read;
 pub mod run;
+pub mod usergrid;
 
 #[cfg(test)]
 mod fake;
@@ -21,7 +22,7 @@ mod fake;
 mod testing;
 
 pub use capabilities::{AuthMethod, Capabilities, Field, Section};
-pub use connection::{ConnectForm, Connection, Credentials, Kind};
+pub use connection::{ConnectForm, Connection, Credentials, Kind, UsergridGrant};
 pub use error::ApiError;
 pub use http::{HttpRequest, HttpResponse, Method, Transport, TransportError};
 
@@ -30,6 +31,7 @@ use crate::model::enrollment::EnrollmentToken;
 use crate::model::{SessionId, User, UserId};
 use crate::table::server::{PageAt, ServerPage, SessionRow};
 use crate::table::sessions::SessionsView;
+use crate::table::users::UsersView;
 use chrono::{DateTime, Utc};
 
 /// What happens while a listing loads, for a progress indicator.
@@ -93,7 +95,7 @@ pub trait Api {
     }
 
     /// One page of the sessions `view` shows, filtered, sorted and paged by the server (where
-    /// capabilities say `server_query`); `now` anchors "more than N days ago".
+    /// capabilities say `sessions_on_server`); `now` anchors "more than N days ago".
     async fn query_sessions<T: Transport>(
         &self,
         _transport: &T,
@@ -111,6 +113,28 @@ pub trait Api {
         _view: &SessionsView,
         _now: DateTime<Utc>,
     ) -> Result<u64, ApiError> {
+        Err(ApiError::Unsupported)
+    }
+
+    /// One page of the users `view` shows, filtered, sorted and paged by the server (where
+    /// capabilities say `users_on_server`).
+    async fn query_users<T: Transport>(
+        &self,
+        _transport: &T,
+        _view: &UsersView,
+        _at: &PageAt,
+    ) -> Result<ServerPage<User>, ApiError> {
+        Err(ApiError::Unsupported)
+    }
+
+    /// Every user `view` shows, read page by page from the server (bounded like any listing),
+    /// to act on all of them.
+    async fn all_users<T: Transport>(
+        &self,
+        _transport: &T,
+        _view: &UsersView,
+        _events: &dyn Fn(LoadEvent),
+    ) -> Result<UsersLoad, ApiError> {
         Err(ApiError::Unsupported)
     }
 
@@ -175,6 +199,7 @@ pub enum Backend {
     JourneyApps(journeyapps::JourneyApps),
     Portos(portos::Portos),
     AuthSessions(authsessions::AuthSessions),
+    Usergrid(usergrid::Usergrid),
     /// A test-only kind with fewer capabilities, to prove the interface carries any backend.
     #[cfg(test)]
     Fake(fake::Fake),
@@ -196,6 +221,10 @@ impl Backend {
                 &connection.base_url,
                 connection.credentials.clone(),
             )),
+            Kind::Usergrid => Backend::Usergrid(usergrid::Usergrid::new(
+                &connection.base_url,
+                connection.credentials.clone(),
+            )),
         }
     }
 }
@@ -207,6 +236,7 @@ macro_rules! dispatch {
             Backend::JourneyApps($backend) => $call,
             Backend::Portos($backend) => $call,
             Backend::AuthSessions($backend) => $call,
+            Backend::Usergrid($backend) => $call,
             #[cfg(test)]
             Backend::Fake($backend) => $call,
         }
@@ -255,6 +285,24 @@ impl Api for Backend {
         now: DateTime<Utc>,
     ) -> Result<u64, ApiError> {
         dispatch!(self, b => b.count_sessions(transport, view, now).await)
+    }
+
+    async fn query_users<T: Transport>(
+        &self,
+        transport: &T,
+        view: &UsersView,
+        at: &PageAt,
+    ) -> Result<ServerPage<User>, ApiError> {
+        dispatch!(self, b => b.query_users(transport, view, at).await)
+    }
+
+    async fn all_users<T: Transport>(
+        &self,
+        transport: &T,
+        view: &UsersView,
+        events: &dyn Fn(LoadEvent),
+    ) -> Result<UsersLoad, ApiError> {
+        dispatch!(self, b => b.all_users(transport, view, events).await)
     }
 
     async fn all_sessions<T: Transport>(

@@ -8,15 +8,44 @@ use super::{Session, SessionId, User, UserId};
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Action {
     /// Sign the user out everywhere and refuse new sign-ins; with `wipe`, delete app data too.
-    Lock { user: UserId, wipe: bool },
+    Lock {
+        user: UserId,
+        wipe: bool,
+    },
     /// Let a locked user sign in again.
-    Unlock { user: UserId },
+    Unlock {
+        user: UserId,
+    },
     /// Delete the app data on one device at its next connection.
-    WipeSession { user: UserId, session: SessionId },
+    WipeSession {
+        user: UserId,
+        session: SessionId,
+    },
     /// Send one device back to the login screen; its data stays.
-    ReAuthenticateSession { user: UserId, session: SessionId },
+    ReAuthenticateSession {
+        user: UserId,
+        session: SessionId,
+    },
     /// End one session: its token stops working at once.
-    RevokeSession { user: UserId, session: SessionId },
+    RevokeSession {
+        user: UserId,
+        session: SessionId,
+    },
+    /// Refuse the account's sign-ins (and its tokens) until enabled again.
+    Disable {
+        user: UserId,
+    },
+    Enable {
+        user: UserId,
+    },
+    /// Turn the account off: not activated any more, every token ended.
+    Deactivate {
+        user: UserId,
+    },
+    /// End every token the user has: signed out everywhere, may sign in again.
+    RevokeTokens {
+        user: UserId,
+    },
 }
 
 /// How an action that was carried out went.
@@ -44,13 +73,23 @@ pub enum ActionKind {
     WipeSession,
     ReAuthenticateSession,
     RevokeSession,
+    Disable,
+    Enable,
+    Deactivate,
+    RevokeTokens,
 }
 
 impl ActionKind {
     /// Whether it acts on a user or on one session.
     pub fn scope(self) -> Scope {
         match self {
-            ActionKind::Lock | ActionKind::LockAndWipe | ActionKind::Unlock => Scope::User,
+            ActionKind::Lock
+            | ActionKind::LockAndWipe
+            | ActionKind::Unlock
+            | ActionKind::Disable
+            | ActionKind::Enable
+            | ActionKind::Deactivate
+            | ActionKind::RevokeTokens => Scope::User,
             ActionKind::WipeSession
             | ActionKind::ReAuthenticateSession
             | ActionKind::RevokeSession => Scope::Session,
@@ -66,6 +105,10 @@ impl ActionKind {
             ActionKind::WipeSession => "Wipe session",
             ActionKind::ReAuthenticateSession => "Re-authenticate session",
             ActionKind::RevokeSession => "Revoke session",
+            ActionKind::Disable => "Disable",
+            ActionKind::Enable => "Enable",
+            ActionKind::Deactivate => "Deactivate",
+            ActionKind::RevokeTokens => "Sign out everywhere",
         }
     }
 
@@ -78,6 +121,10 @@ impl ActionKind {
             ActionKind::WipeSession => "Wipe…",
             ActionKind::ReAuthenticateSession => "Re-authenticate…",
             ActionKind::RevokeSession => "Revoke…",
+            ActionKind::Disable => "Disable…",
+            ActionKind::Enable => "Enable",
+            ActionKind::Deactivate => "Deactivate…",
+            ActionKind::RevokeTokens => "Sign out everywhere…",
         }
     }
 
@@ -90,6 +137,10 @@ impl ActionKind {
             ActionKind::WipeSession => "wipe",
             ActionKind::ReAuthenticateSession => "reauthenticate",
             ActionKind::RevokeSession => "revoke",
+            ActionKind::Disable => "disable",
+            ActionKind::Enable => "enable",
+            ActionKind::Deactivate => "deactivate",
+            ActionKind::RevokeTokens => "revoke-tokens",
         }
     }
 
@@ -104,10 +155,42 @@ impl ActionKind {
         matches!(self, ActionKind::LockAndWipe | ActionKind::WipeSession)
     }
 
-    /// Whether confirming it on `user` (or one of their sessions) asks for typing: it deletes
-    /// data for good, or it acts on an operator, whose sessions run the product.
+    /// Whether it is always confirmed by typing: it deletes data for good, or cuts a user off
+    /// for good (deactivate ends every token and the account's activation).
+    pub fn typed(self) -> bool {
+        self.destroys_data() || self == ActionKind::Deactivate
+    }
+
+    /// Whether confirming it on `user` (or one of their sessions) asks for typing: it is typed
+    /// anyway, or it acts on an operator, whose sessions run the product.
     pub fn confirmed_by_typing(self, user: &User) -> bool {
-        self.destroys_data() || user.operator
+        self.typed() || user.operator
+    }
+
+    /// What a bulk confirmation warns of, for an action that cannot simply be undone.
+    pub fn warning(self) -> Option<&'static str> {
+        match self {
+            ActionKind::LockAndWipe | ActionKind::WipeSession => Some(
+                "This permanently deletes app data on the devices, including anything not yet \
+                 uploaded. It cannot be undone.",
+            ),
+            ActionKind::Deactivate => Some(
+                "Deactivating ends every token of each user at once: they are signed out \
+                 everywhere and cannot sign in until their account is activated again.",
+            ),
+            _ => None,
+        }
+    }
+
+    /// Whether the tables offer it on many users at once: deactivating is done one user at a
+    /// time.
+    pub fn in_bulk(self) -> bool {
+        self != ActionKind::Deactivate
+    }
+
+    /// Whether it is sent without a confirmation: it gives access back, nothing is lost.
+    pub fn unconfirmed(self) -> bool {
+        matches!(self, ActionKind::Unlock | ActionKind::Enable)
     }
 
     /// What the confirmation of this action says, for `who` and their `device` where it acts
@@ -147,6 +230,32 @@ impl ActionKind {
                 format!("{who} will be able to sign in again."),
                 "Unlock",
             ),
+            ActionKind::Disable => (
+                format!("Disable {who}"),
+                format!("{who} cannot sign in, and their tokens are refused, until enabled again."),
+                "Disable",
+            ),
+            ActionKind::Enable => (
+                format!("Enable {who}"),
+                format!("{who} will be able to sign in again."),
+                "Enable",
+            ),
+            ActionKind::Deactivate => (
+                format!("Deactivate {who}"),
+                format!(
+                    "{who}'s account is deactivated and every token they have ends at once: \
+                     they are signed out everywhere and cannot sign in until activated again."
+                ),
+                "Deactivate",
+            ),
+            ActionKind::RevokeTokens => (
+                format!("Sign {who} out everywhere"),
+                format!(
+                    "Every token {who} has ends at once: they are signed out on every device and \
+                     may sign in again."
+                ),
+                "Sign out everywhere",
+            ),
         }
     }
 
@@ -166,6 +275,13 @@ impl ActionKind {
                 wipe: true,
             }),
             ActionKind::Unlock if user.locked => Some(Action::Unlock { user: id() }),
+            ActionKind::Disable if !user.disabled => Some(Action::Disable { user: id() }),
+            ActionKind::Enable if user.disabled => Some(Action::Enable { user: id() }),
+            ActionKind::Deactivate if user.activated != Some(false) => {
+                Some(Action::Deactivate { user: id() })
+            }
+            // Tokens can always be ended; a user without any loses nothing.
+            ActionKind::RevokeTokens => Some(Action::RevokeTokens { user: id() }),
             _ => None,
         }
     }
@@ -230,6 +346,12 @@ impl Action {
         match self {
             Action::Lock { .. } => seen(user.locked),
             Action::Unlock { .. } => seen(!user.locked),
+            Action::Disable { .. } => seen(user.disabled),
+            Action::Enable { .. } => seen(!user.disabled),
+            Action::Deactivate { .. } => seen(user.activated == Some(false)),
+            // Tokens ended leave no trace to read; sending it again is harmless, so it counts
+            // as not done and may be retried.
+            Action::RevokeTokens { .. } => Seen::NotDone,
             Action::WipeSession { session: id, .. } => {
                 session(id).map_or(Seen::Gone, |s| seen(s.state == super::SessionState::Reset))
             }
@@ -249,6 +371,10 @@ impl Action {
             Action::Lock { wipe: false, .. } => ActionKind::Lock,
             Action::Lock { wipe: true, .. } => ActionKind::LockAndWipe,
             Action::Unlock { .. } => ActionKind::Unlock,
+            Action::Disable { .. } => ActionKind::Disable,
+            Action::Enable { .. } => ActionKind::Enable,
+            Action::Deactivate { .. } => ActionKind::Deactivate,
+            Action::RevokeTokens { .. } => ActionKind::RevokeTokens,
             Action::WipeSession { .. } => ActionKind::WipeSession,
             Action::ReAuthenticateSession { .. } => ActionKind::ReAuthenticateSession,
             Action::RevokeSession { .. } => ActionKind::RevokeSession,
@@ -262,7 +388,11 @@ impl Action {
             | Action::Unlock { user }
             | Action::WipeSession { user, .. }
             | Action::ReAuthenticateSession { user, .. }
-            | Action::RevokeSession { user, .. } => user,
+            | Action::RevokeSession { user, .. }
+            | Action::Disable { user }
+            | Action::Enable { user }
+            | Action::Deactivate { user }
+            | Action::RevokeTokens { user } => user,
         }
     }
 
@@ -272,7 +402,7 @@ impl Action {
             Action::WipeSession { session, .. }
             | Action::ReAuthenticateSession { session, .. }
             | Action::RevokeSession { session, .. } => Some(session),
-            Action::Lock { .. } | Action::Unlock { .. } => None,
+            _ => None,
         }
     }
 
@@ -301,6 +431,12 @@ impl Action {
                 format!("The device of {who} must sign in again.")
             }
             ActionKind::RevokeSession => format!("Revoked: {who} is signed out on that device."),
+            ActionKind::Disable => format!("Disabled {who}: they cannot sign in."),
+            ActionKind::Enable => format!("Enabled {who}: they can sign in again."),
+            ActionKind::Deactivate => {
+                format!("Deactivated {who}: every token ended, they cannot sign in.")
+            }
+            ActionKind::RevokeTokens => format!("Signed {who} out everywhere."),
         }
     }
 }

@@ -79,6 +79,15 @@ pub struct User {
     pub operator: bool,
     /// How many sessions the backend says the user has, where it lists users without them.
     pub session_count: Option<usize>,
+    /// The sign-in name and e-mail, where the backend has them apart from the display name.
+    pub username: Option<String>,
+    pub email: Option<String>,
+    pub created_at: Option<DateTime<Utc>>,
+    pub modified_at: Option<DateTime<Utc>>,
+    /// Whether the account is activated, where the backend says.
+    pub activated: Option<bool>,
+    /// Administratively disabled: it cannot sign in (Usergrid's lock).
+    pub disabled: bool,
     pub sessions: Vec<Session>,
 }
 
@@ -88,6 +97,10 @@ pub enum UserStatus {
     Enrolled,
     NotEnrolled,
     Locked,
+    /// An account that may sign in (backends with accounts rather than enrollment).
+    Active,
+    NotActivated,
+    Disabled,
 }
 
 impl UserStatus {
@@ -97,6 +110,9 @@ impl UserStatus {
             UserStatus::Enrolled => "Enrolled",
             UserStatus::NotEnrolled => "Not enrolled",
             UserStatus::Locked => "Locked",
+            UserStatus::Active => "Active",
+            UserStatus::NotActivated => "Not activated",
+            UserStatus::Disabled => "Disabled",
         }
     }
 
@@ -106,6 +122,9 @@ impl UserStatus {
             UserStatus::Enrolled => "enrolled",
             UserStatus::NotEnrolled => "not-enrolled",
             UserStatus::Locked => "locked",
+            UserStatus::Active => "enrolled",
+            UserStatus::NotActivated => "not-enrolled",
+            UserStatus::Disabled => "locked",
         }
     }
 
@@ -115,15 +134,25 @@ impl UserStatus {
             UserStatus::Enrolled => "enrolled",
             UserStatus::NotEnrolled => "not_enrolled",
             UserStatus::Locked => "locked",
+            UserStatus::Active => "active",
+            UserStatus::NotActivated => "not_activated",
+            UserStatus::Disabled => "disabled",
         }
     }
 }
 
 impl User {
-    /// Locked wins over enrolled: a locked user's devices are being signed out.
+    /// Locked (or disabled) wins over enrolled: such a user's devices are being signed out.
+    /// Where the backend has activation, an account is active or not activated.
     pub fn status(&self) -> UserStatus {
         if self.locked {
             UserStatus::Locked
+        } else if self.disabled {
+            UserStatus::Disabled
+        } else if self.activated == Some(false) {
+            UserStatus::NotActivated
+        } else if self.activated == Some(true) {
+            UserStatus::Active
         } else if self.enrolled {
             UserStatus::Enrolled
         } else {

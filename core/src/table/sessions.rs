@@ -43,6 +43,8 @@ pub enum SessionColumn {
     /// The app (and version) a session is signed in with.
     Application,
     LastUpdated,
+    /// When a device entity last changed.
+    Modified,
 }
 
 impl Column for SessionColumn {
@@ -71,6 +73,7 @@ impl Column for SessionColumn {
         SessionColumn::OperatingSystem,
         SessionColumn::Application,
         SessionColumn::LastUpdated,
+        SessionColumn::Modified,
     ];
 
     fn key(self) -> &'static str {
@@ -99,6 +102,7 @@ impl Column for SessionColumn {
             SessionColumn::OperatingSystem => "os",
             SessionColumn::Application => "application",
             SessionColumn::LastUpdated => "last_updated",
+            SessionColumn::Modified => "modified",
         }
     }
 
@@ -128,6 +132,7 @@ impl Column for SessionColumn {
             SessionColumn::OperatingSystem => "Operating system",
             SessionColumn::Application => "Application",
             SessionColumn::LastUpdated => "Last updated",
+            SessionColumn::Modified => "Modified",
         }
     }
 
@@ -146,7 +151,9 @@ impl SessionColumn {
             SessionColumn::SignedOut => session.signed_out_at,
             SessionColumn::LastFullSync => session.last_full_sync,
             SessionColumn::Started => session.created_at,
-            SessionColumn::LastAccess | SessionColumn::LastUpdated => session.last_connected_at,
+            SessionColumn::LastAccess | SessionColumn::LastUpdated | SessionColumn::Modified => {
+                session.last_connected_at
+            }
             SessionColumn::Expires => session.expires_at,
             _ => return None,
         })

@@ -1,12 +1,13 @@
 //! The users table: its columns, its view (search, filters, sort in the URL) and the loaded
 //! users it shows.
 
+use super::server::ServerModel;
 use super::{
     directed, more_than_days_ago, read_sort, write_sort, Cell, Column, TableModel, TableView,
 };
 use crate::csv;
 use crate::model::{User, UserId, UserStatus};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use std::cmp::Ordering;
 use std::collections::{BTreeSet, HashMap};
 
@@ -28,6 +29,12 @@ pub enum UserColumn {
     LastAccess,
     /// Whether the user is an operator.
     Operator,
+    Username,
+    Email,
+    Activated,
+    Disabled,
+    Created,
+    Modified,
 }
 
 impl Column for UserColumn {
@@ -42,6 +49,12 @@ impl Column for UserColumn {
         UserColumn::Environments,
         UserColumn::LastAccess,
         UserColumn::Operator,
+        UserColumn::Username,
+        UserColumn::Email,
+        UserColumn::Activated,
+        UserColumn::Disabled,
+        UserColumn::Created,
+        UserColumn::Modified,
     ];
 
     fn key(self) -> &'static str {
@@ -56,6 +69,12 @@ impl Column for UserColumn {
             UserColumn::Environments => "environments",
             UserColumn::LastAccess => "last_access",
             UserColumn::Operator => "operator",
+            UserColumn::Username => "username",
+            UserColumn::Email => "email",
+            UserColumn::Activated => "activated",
+            UserColumn::Disabled => "disabled",
+            UserColumn::Created => "created",
+            UserColumn::Modified => "modified",
         }
     }
 
@@ -71,6 +90,12 @@ impl Column for UserColumn {
             UserColumn::Environments => "Environments",
             UserColumn::LastAccess => "Last access",
             UserColumn::Operator => "Operator",
+            UserColumn::Username => "Username",
+            UserColumn::Email => "E-mail",
+            UserColumn::Activated => "Activated",
+            UserColumn::Disabled => "Disabled",
+            UserColumn::Created => "Created",
+            UserColumn::Modified => "Modified",
         }
     }
 
@@ -107,13 +132,33 @@ impl UserColumn {
                 class: "operator",
             },
             UserColumn::Operator => Cell::Text(String::new()),
+            UserColumn::Username => Cell::Mono(user.username.clone().unwrap_or_default()),
+            UserColumn::Email => Cell::Text(user.email.clone().unwrap_or_default()),
+            UserColumn::Activated => match user.activated {
+                Some(true) => Cell::Text("yes".into()),
+                Some(false) => Cell::Badge {
+                    label: "Not activated".into(),
+                    class: "not-enrolled",
+                },
+                None => Cell::Unknown,
+            },
+            UserColumn::Disabled if user.disabled => Cell::Badge {
+                label: "Disabled".into(),
+                class: "locked",
+            },
+            UserColumn::Disabled => Cell::Text("no".into()),
+            UserColumn::Created => Cell::Time(user.created_at),
+            UserColumn::Modified => Cell::Time(user.modified_at),
         }
     }
 
     /// The CSV header: times say they are UTC.
     pub fn csv_header(self) -> String {
         match self {
-            UserColumn::LastConnected | UserColumn::LastAccess => {
+            UserColumn::LastConnected
+            | UserColumn::LastAccess
+            | UserColumn::Created
+            | UserColumn::Modified => {
                 format!("{} (UTC)", self.header())
             }
             _ => self.header().to_string(),
@@ -134,6 +179,16 @@ impl UserColumn {
             UserColumn::Devices => user.devices().join(" "),
             UserColumn::Environments => user.environments().join(" "),
             UserColumn::Operator => if user.operator { "yes" } else { "no" }.to_string(),
+            UserColumn::Username => user.username.clone().unwrap_or_default(),
+            UserColumn::Email => user.email.clone().unwrap_or_default(),
+            UserColumn::Activated => match user.activated {
+                Some(true) => "yes".into(),
+                Some(false) => "no".into(),
+                None => String::new(),
+            },
+            UserColumn::Disabled => if user.disabled { "yes" } else { "no" }.to_string(),
+            UserColumn::Created => csv::timestamp(user.created_at),
+            UserColumn::Modified => csv::timestamp(user.modified_at),
         }
     }
 }
@@ -147,6 +202,12 @@ pub enum UserFilter {
     IdleDays,
     /// Operators only, or everyone else.
     Operator,
+    /// Disabled accounts only, or enabled ones.
+    Disabled,
+    /// Accounts not activated, or activated ones.
+    Activated,
+    /// Created before and/or after a day.
+    Created,
 }
 
 /// The view of the users table: every part optional, all of it in the URL.
@@ -161,6 +222,14 @@ pub struct UsersView {
     pub idle_days: Option<u32>,
     /// Operators only (true), or only those who are not (false).
     pub operator: Option<bool>,
+    /// Disabled accounts only (true), or enabled ones (false).
+    pub disabled: Option<bool>,
+    /// Activated accounts only (true), or those not activated (false).
+    pub activated: Option<bool>,
+    /// Created on or after this day (UTC).
+    pub created_after: Option<NaiveDate>,
+    /// Created before this day (UTC).
+    pub created_before: Option<NaiveDate>,
     pub sort: UserColumn,
     pub descending: bool,
 }
@@ -174,8 +243,19 @@ pub const STATUSES: [UserStatus; 3] = [
 
 impl TableView for UsersView {
     type Key = UserColumn;
-    const PARAMS: &'static [&'static str] =
-        &["q", "status", "platform", "idle", "operator", "sort", "dir"];
+    const PARAMS: &'static [&'static str] = &[
+        "q",
+        "status",
+        "platform",
+        "idle",
+        "operator",
+        "disabled",
+        "activated",
+        "after",
+        "before",
+        "sort",
+        "dir",
+    ];
 
     fn from_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> UsersView {
         let mut view = UsersView::default();
@@ -186,13 +266,11 @@ impl TableView for UsersView {
                 "status" => view.status = STATUSES.into_iter().find(|s| s.key() == value),
                 "platform" if !value.is_empty() => view.platform = Some(value.to_string()),
                 "idle" => view.idle_days = value.parse().ok(),
-                "operator" => {
-                    view.operator = match value {
-                        "yes" => Some(true),
-                        "no" => Some(false),
-                        _ => None,
-                    }
-                }
+                "operator" => view.operator = yes_or_no(value),
+                "disabled" => view.disabled = yes_or_no(value),
+                "activated" => view.activated = yes_or_no(value),
+                "after" => view.created_after = NaiveDate::parse_from_str(value, "%Y-%m-%d").ok(),
+                "before" => view.created_before = NaiveDate::parse_from_str(value, "%Y-%m-%d").ok(),
                 _ => {
                     read_sort(&mut sort, name, value);
                 }
@@ -215,8 +293,22 @@ impl TableView for UsersView {
         if let Some(days) = self.idle_days {
             pairs.push(("idle", days.to_string()));
         }
-        if let Some(operator) = self.operator {
-            pairs.push(("operator", if operator { "yes" } else { "no" }.to_string()));
+        for (name, flag) in [
+            ("operator", self.operator),
+            ("disabled", self.disabled),
+            ("activated", self.activated),
+        ] {
+            if let Some(flag) = flag {
+                pairs.push((name, if flag { "yes" } else { "no" }.to_string()));
+            }
+        }
+        for (name, day) in [
+            ("after", self.created_after),
+            ("before", self.created_before),
+        ] {
+            if let Some(day) = day {
+                pairs.push((name, day.format("%Y-%m-%d").to_string()));
+            }
         }
         write_sort(self.sort(), &mut pairs);
         pairs
@@ -233,6 +325,20 @@ impl TableView for UsersView {
             ..self.clone()
         }
     }
+}
+
+/// `yes` or `no` in the URL.
+fn yes_or_no(value: &str) -> Option<bool> {
+    match value {
+        "yes" => Some(true),
+        "no" => Some(false),
+        _ => None,
+    }
+}
+
+/// The first moment of `day` (UTC).
+pub fn start_of(day: NaiveDate) -> DateTime<Utc> {
+    day.and_time(chrono::NaiveTime::MIN).and_utc()
 }
 
 /// A user's text as search and the name sort compare it: lower-cased once per load instead of
@@ -319,7 +425,17 @@ impl UsersData {
             .idle_days
             .is_none_or(|days| more_than_days_ago(user.last_connected_at, days, now));
         let operator = view.operator.is_none_or(|wanted| user.operator == wanted);
-        found && status && platform && idle && operator
+        let disabled = view.disabled.is_none_or(|wanted| user.disabled == wanted);
+        let activated = view
+            .activated
+            .is_none_or(|wanted| user.activated.unwrap_or(true) == wanted);
+        let after = view
+            .created_after
+            .is_none_or(|day| user.created_at.is_some_and(|at| at >= start_of(day)));
+        let before = view
+            .created_before
+            .is_none_or(|day| user.created_at.is_some_and(|at| at < start_of(day)));
+        found && status && platform && idle && operator && disabled && activated && after && before
     }
 
     /// The order of the users at positions `a` and `b` by `column`.
@@ -338,7 +454,37 @@ impl UsersData {
             UserColumn::Devices => user_a.devices().cmp(&user_b.devices()),
             UserColumn::Environments => user_a.environments().cmp(&user_b.environments()),
             UserColumn::Operator => user_a.operator.cmp(&user_b.operator),
+            UserColumn::Username => user_a.username.cmp(&user_b.username),
+            UserColumn::Email => user_a.email.cmp(&user_b.email),
+            UserColumn::Activated => user_a.activated.cmp(&user_b.activated),
+            UserColumn::Disabled => user_a.disabled.cmp(&user_b.disabled),
+            UserColumn::Created => user_a.created_at.cmp(&user_b.created_at),
+            UserColumn::Modified => user_a.modified_at.cmp(&user_b.modified_at),
         }
+    }
+}
+
+impl ServerModel for UsersData {
+    type Row = User;
+
+    /// A user seen before is replaced by its fresh copy.
+    fn add_rows(&mut self, rows: Vec<User>) -> Vec<usize> {
+        rows.into_iter()
+            .map(|user| match self.index.get(&user.id) {
+                Some(&at) => {
+                    self.folded[at] = fold(&user);
+                    self.users[at] = user;
+                    at
+                }
+                None => {
+                    let at = self.users.len();
+                    self.index.insert(user.id.clone(), at);
+                    self.folded.push(fold(&user));
+                    self.users.push(user);
+                    at
+                }
+            })
+            .collect()
     }
 }
 
@@ -507,6 +653,72 @@ mod tests {
     }
 
     #[test]
+    fn a_server_page_of_users_is_added_and_found_by_id() {
+        let mut data = UsersData::default();
+        let first = data.add_rows(vec![
+            user("a", Some("Ann"), None, &[]),
+            user("b", None, None, &[]),
+        ]);
+        assert_eq!(first, [0, 1]);
+        let next = data.add_rows(vec![
+            user("c", None, None, &[]),
+            user("a", Some("Anna"), None, &[]),
+        ]);
+        assert_eq!(next, [2, 0], "a user seen before keeps its place, fresh");
+        assert_eq!(data.user(0).unwrap().label(), "Anna");
+        assert_eq!(data.find(&"c".into()), Some(2));
+        assert_eq!(data.len(), 3);
+    }
+
+    #[test]
+    fn account_filters_keep_what_they_say() {
+        let day = |d| NaiveDate::from_ymd_opt(2026, 1, d).unwrap();
+        let mut accounts = Vec::new();
+        for (id, disabled, activated, created) in [
+            ("a", false, Some(true), day(5)),
+            ("b", true, Some(true), day(10)),
+            ("c", false, Some(false), day(15)),
+        ] {
+            let mut u = user(id, None, None, &[]);
+            u.disabled = disabled;
+            u.activated = activated;
+            u.created_at = Some(start_of(created) + Duration::hours(12));
+            accounts.push(u);
+        }
+        let data = UsersData::new(accounts);
+        let ids = |view: UsersView| -> Vec<String> {
+            data.positions(&view, now())
+                .into_iter()
+                .map(|at| data.key(at).to_string())
+                .collect()
+        };
+        assert_eq!(
+            ids(UsersView {
+                disabled: Some(true),
+                ..UsersView::default()
+            }),
+            ["b"]
+        );
+        assert_eq!(
+            ids(UsersView {
+                activated: Some(false),
+                ..UsersView::default()
+            }),
+            ["c"]
+        );
+        let window = UsersView {
+            created_after: Some(day(10)),
+            created_before: Some(day(15)),
+            ..UsersView::default()
+        };
+        assert_eq!(
+            ids(window),
+            ["b"],
+            "from the after day, before the before day"
+        );
+    }
+
+    #[test]
     fn the_url_round_trips_and_ignores_junk() {
         let view = UsersView {
             search: "ann lee".into(),
@@ -514,6 +726,10 @@ mod tests {
             platform: Some("IOS".into()),
             idle_days: Some(30),
             operator: Some(false),
+            disabled: Some(true),
+            activated: Some(false),
+            created_after: NaiveDate::from_ymd_opt(2024, 1, 31),
+            created_before: NaiveDate::from_ymd_opt(2025, 12, 1),
             sort: UserColumn::LastConnected,
             descending: true,
         };

@@ -13,4 +13,5 @@ mod look;
 mod portos;
 mod sessions;
 mod user;
+mod usergrid;
 mod users;

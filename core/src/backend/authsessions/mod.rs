@@ -94,10 +94,12 @@ pub const CAPABILITIES: Capabilities = Capabilities {
         SessionColumn::LastUpdated,
         SessionColumn::Expires,
     ],
+    sessions_noun: "sessions",
     actions: &[ActionKind::RevokeSession],
     enrollment: false,
     server_batch: false,
-    server_query: false,
+    sessions_on_server: false,
+    users_on_server: false,
     users_with_sessions: false,
     policy: Some(&REVOKE_NOT_UPDATED),
 };

@@ -115,6 +115,7 @@ pub const CAPABILITIES: Capabilities = Capabilities {
         SessionColumn::SignedOut,
         SessionColumn::LastFullSync,
     ],
+    sessions_noun: "sessions",
     actions: &[
         ActionKind::Lock,
         ActionKind::LockAndWipe,
@@ -124,7 +125,8 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     ],
     enrollment: true,
     server_batch: true,
-    server_query: false,
+    sessions_on_server: false,
+    users_on_server: false,
     users_with_sessions: true,
     policy: Some(&REAUTHENTICATE_STALE),
 };
@@ -223,7 +225,7 @@ impl JourneyApps {
                 format!("{}/re-authenticate", session_path(session.as_str())),
                 None,
             ),
-            Action::RevokeSession { .. } => return None,
+            _ => return None,
         };
         Some(HttpRequest {
             json_body: body.map(|b| b.to_string()),
@@ -502,7 +504,7 @@ fn batch_operation(action: &Action) -> Option<Value> {
             "method": "users/sessions/re-authenticate", "user_id": user_id,
             "session_id": session.as_str()
         }),
-        Action::RevokeSession { .. } => return None,
+        _ => return None,
     })
 }
 

@@ -120,10 +120,12 @@ pub const CAPABILITIES: Capabilities = Capabilities {
         SessionColumn::Expires,
         SessionColumn::SessionId,
     ],
+    sessions_noun: "sessions",
     actions: &[ActionKind::RevokeSession],
     enrollment: false,
     server_batch: false,
-    server_query: true,
+    sessions_on_server: true,
+    users_on_server: false,
     users_with_sessions: true,
     policy: Some(&REVOKE_IDLE),
 };
