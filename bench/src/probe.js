@@ -17,20 +17,25 @@
       channel.port2.postMessage(null);
     });
 
-  // Cold load: the first users row painted.
+  // Cold load: the first table row painted.
   new MutationObserver((_, observer) => {
-    if (bench.firstRow === null && document.querySelector("table.users tbody tr")) {
+    if (bench.firstRow === null && document.querySelector("table tbody tr")) {
       observer.disconnect();
       bench.firstRow = -1;
       afterNextFrame((at) => (bench.firstRow = at));
     }
   }).observe(document, { childList: true, subtree: true });
 
-  // Whether the table shows what `want` says: its caption, first row's user id, the sort order
-  // of one column.
+  // Whether the table `want.table` shows what `want` says: its caption, the first row's id (read
+  // from the element `want.first.css`, its text or `want.first.attribute`), the sort order of
+  // one column.
+  const firstId = ({ css, attribute }) => {
+    const element = document.querySelector(css);
+    return attribute ? element?.getAttribute(attribute) : (element?.textContent ?? "").trim();
+  };
   const shows = (want) =>
-    (want.caption === undefined || text("table.users caption") === want.caption) &&
-    (want.firstId === undefined || text("table.users tbody tr:first-child td:nth-child(3)") === want.firstId) &&
+    (want.caption === undefined || text(`${want.table} caption`) === want.caption) &&
+    (want.firstId === undefined || firstId(want.first) === want.firstId) &&
     (want.sortKey === undefined ||
       document.querySelector(`button.sort[data-sort="${want.sortKey}"]`)?.closest("th").getAttribute("aria-sort") ===
         want.ariaSort);
@@ -48,7 +53,7 @@
           if (shows(want)) {
             afterNextFrame((at) => (bench.result = { ms: at - start }));
           } else if (performance.now() > deadline) {
-            bench.result = { error: `after 10 s the caption says "${text("table.users caption")}"` };
+            bench.result = { error: `after 10 s the caption says "${text(`${want.table} caption`)}"` };
           } else {
             requestAnimationFrame(check);
           }

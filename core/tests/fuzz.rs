@@ -11,7 +11,7 @@ use proptest::prelude::*;
 use roster_core::backend::authsessions::{self, AuthSessions};
 use roster_core::backend::journeyapps::{
     error_from_response, parse_batch_results, parse_enrollment_token, parse_page, parse_session,
-    parse_user, JourneyApps,
+    parse_user, JourneyApps, UserRecord,
 };
 use roster_core::backend::paging::MAX_PAGES;
 use roster_core::backend::portos::{self, Portos};
@@ -227,7 +227,7 @@ proptest! {
     #[test]
     fn every_backend_parser_reads_anything_without_panicking(status in 100u16..600, text in body()) {
         let answer = response(status, text.clone());
-        let _ = parse_page(&answer, parse_user);
+        let _ = parse_page(&answer, UserRecord::user);
         let _ = parse_batch_results(&answer);
         let _ = parse_enrollment_token(&answer);
         let _ = error_from_response(&answer).message();

@@ -56,6 +56,11 @@ pub struct Config {
     #[arg(long, default_value_t = 300)]
     pub token_ttl: i64,
 
+    /// JourneyApps demo sessions in all, dealt out over the demo users in turn; default: about
+    /// 1.6 per user (none for some users, up to four for others).
+    #[arg(long)]
+    pub journeyapps_sessions: Option<u32>,
+
     /// PORTOS demo sessions created when its table is empty; default: as many as
     /// --demo-users.
     #[arg(long)]

@@ -80,8 +80,11 @@ impl AppState {
         let path = config.db_path();
         let mut store = journeyapps::db::Store::open(path.as_deref())?;
         if store.user_count()? == 0 && config.demo_users > 0 {
-            let (users, sessions) =
-                journeyapps::demo::generate(config.demo_users, chrono::Utc::now());
+            let (users, sessions) = journeyapps::demo::generate(
+                config.demo_users,
+                config.journeyapps_sessions,
+                chrono::Utc::now(),
+            );
             store.insert(&users, &sessions)?;
         }
         let mut portos_store = portos::Store::open(path.as_deref())?;

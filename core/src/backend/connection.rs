@@ -14,22 +14,28 @@ pub enum Kind {
     #[serde(rename = "journeyapps")]
     JourneyApps,
     /// PORTOS, a point-of-sale system's sessions API.
+    #[cfg(feature = "portos")]
     #[serde(rename = "portos")]
     Portos,
     /// An "authenticated sessions" admin API.
+    #[cfg(feature = "authsessions")]
     #[serde(rename = "authsessions")]
     AuthSessions,
     /// An Apache Usergrid application's users and devices.
+    #[cfg(feature = "usergrid")]
     #[serde(rename = "usergrid")]
     Usergrid,
 }
 
 impl Kind {
-    /// Every kind, in the order the connect screen lists them.
+    /// Every kind in this build, in the order the connect screen lists them.
     pub const ALL: &'static [Kind] = &[
         Kind::JourneyApps,
+        #[cfg(feature = "portos")]
         Kind::Portos,
+        #[cfg(feature = "authsessions")]
         Kind::AuthSessions,
+        #[cfg(feature = "usergrid")]
         Kind::Usergrid,
     ];
 
@@ -37,8 +43,11 @@ impl Kind {
     pub fn key(self) -> &'static str {
         match self {
             Kind::JourneyApps => "journeyapps",
+            #[cfg(feature = "portos")]
             Kind::Portos => "portos",
+            #[cfg(feature = "authsessions")]
             Kind::AuthSessions => "authsessions",
+            #[cfg(feature = "usergrid")]
             Kind::Usergrid => "usergrid",
         }
     }
@@ -52,8 +61,11 @@ impl Kind {
     pub fn capabilities(self) -> &'static Capabilities {
         match self {
             Kind::JourneyApps => &super::journeyapps::CAPABILITIES,
+            #[cfg(feature = "portos")]
             Kind::Portos => &super::portos::CAPABILITIES,
+            #[cfg(feature = "authsessions")]
             Kind::AuthSessions => &super::authsessions::CAPABILITIES,
+            #[cfg(feature = "usergrid")]
             Kind::Usergrid => &super::usergrid::CAPABILITIES,
         }
     }

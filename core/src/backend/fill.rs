@@ -67,7 +67,7 @@ pub async fn fill_sessions<B: Api, T: Transport>(
     Ok(())
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "authsessions"))]
 mod tests {
     use super::*;
     use crate::backend::authsessions::AuthSessions;

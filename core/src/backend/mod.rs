@@ -3,6 +3,7 @@
 //! do in its [`Capabilities`], and the console offers exactly that. The pages never name a
 //! kind: they call [`Backend`] through [`Api`] and read its capabilities.
 
+#[cfg(feature = "authsessions")]
 pub mod authsessions;
 mod capabilities;
 mod connection;
@@ -10,10 +11,13 @@ mod error;
 pub mod fill;
 pub mod http;
 pub mod journeyapps;
+pub mod lenient;
 pub mod paging;
+#[cfg(feature = "portos")]
 pub mod portos;
 mod read;
 pub mod run;
+#[cfg(feature = "usergrid")]
 pub mod usergrid;
 
 #[cfg(test)]
@@ -197,8 +201,11 @@ pub trait Api {
 #[derive(Clone, Debug)]
 pub enum Backend {
     JourneyApps(journeyapps::JourneyApps),
+    #[cfg(feature = "portos")]
     Portos(portos::Portos),
+    #[cfg(feature = "authsessions")]
     AuthSessions(authsessions::AuthSessions),
+    #[cfg(feature = "usergrid")]
     Usergrid(usergrid::Usergrid),
     /// A test-only kind with fewer capabilities, to prove the interface carries any backend.
     #[cfg(test)]
@@ -213,14 +220,17 @@ impl Backend {
                 &connection.base_url,
                 connection.credentials.clone(),
             )),
+            #[cfg(feature = "portos")]
             Kind::Portos => Backend::Portos(portos::Portos::new(
                 &connection.base_url,
                 connection.credentials.clone(),
             )),
+            #[cfg(feature = "authsessions")]
             Kind::AuthSessions => Backend::AuthSessions(authsessions::AuthSessions::new(
                 &connection.base_url,
                 connection.credentials.clone(),
             )),
+            #[cfg(feature = "usergrid")]
             Kind::Usergrid => Backend::Usergrid(usergrid::Usergrid::new(
                 &connection.base_url,
                 connection.credentials.clone(),
@@ -234,8 +244,11 @@ macro_rules! dispatch {
     ($self:ident, $backend:ident => $call:expr) => {
         match $self {
             Backend::JourneyApps($backend) => $call,
+            #[cfg(feature = "portos")]
             Backend::Portos($backend) => $call,
+            #[cfg(feature = "authsessions")]
             Backend::AuthSessions($backend) => $call,
+            #[cfg(feature = "usergrid")]
             Backend::Usergrid($backend) => $call,
             #[cfg(test)]
             Backend::Fake($backend) => $call,

@@ -3,8 +3,8 @@
 
 use super::server::{ServerModel, SessionRow};
 use super::{
-    directed, ends_within_hours, more_than_days_ago, read_sort, write_sort, Cell, Column,
-    TableModel, TableView,
+    directed, ends_within_hours, more_than_days_ago, read_sort, sort_by_time, write_sort, Cell,
+    Column, Needle, TableModel, TableView,
 };
 use crate::csv;
 use crate::model::{Session, SessionId, SessionState, User, UserId};
@@ -368,19 +368,27 @@ impl TableView for SessionsView {
 }
 
 impl SessionsView {
-    /// Whether the session of `user` passes the search (already trimmed and lower-cased as
-    /// `needle`) and every filter.
-    fn matches(&self, user: &User, session: &Session, needle: &str, now: DateTime<Utc>) -> bool {
+    /// Whether the session `s` of `user` (folded as `folded`) passes the search and every
+    /// filter, with `needles` the view's texts in lower case.
+    fn matches(
+        &self,
+        (user, folded): (&User, &FoldedUser),
+        s: usize,
+        needles: &Needles,
+        now: DateTime<Utc>,
+    ) -> bool {
+        let session = &user.sessions[s];
+        let needle = &needles.search;
         let found = needle.is_empty()
-            || [
-                Some(user.id.as_str()),
-                user.display_name.as_deref(),
-                session.label.as_deref(),
-                session.device_id.as_deref(),
-            ]
-            .into_iter()
-            .flatten()
-            .any(|text| text.to_lowercase().contains(needle));
+            || needle.found_in(&folded.id)
+            || folded
+                .display_name
+                .as_deref()
+                .is_some_and(|n| needle.found_in(n))
+            || folded.sessions[s]
+                .iter()
+                .flatten()
+                .any(|t| needle.found_in(t));
         let state = self.state.as_ref().is_none_or(|s| &session.state == s);
         let platform = self
             .platform
@@ -396,15 +404,54 @@ impl SessionsView {
             .environment
             .as_deref()
             .is_none_or(|e| session.environment.as_deref() == Some(e));
-        let user_named = self.user.as_deref().is_none_or(|name| {
-            user.label()
-                .to_lowercase()
-                .contains(&name.trim().to_lowercase())
-        });
+        let user_named = needles
+            .user
+            .as_deref()
+            .is_none_or(|name| folded.label.contains(name));
         let expiring = self
             .expiring_hours
             .is_none_or(|hours| ends_within_hours(session.expires_at, hours, now));
         found && state && platform && idle && auth && environment && user_named && expiring
+    }
+}
+
+/// A view's texts, trimmed and in lower case once per view rather than once per row.
+struct Needles {
+    search: Needle,
+    user: Option<String>,
+}
+
+impl Needles {
+    fn of(view: &SessionsView) -> Needles {
+        Needles {
+            search: Needle::new(&view.search),
+            user: view.user.as_deref().map(|n| n.trim().to_lowercase()),
+        }
+    }
+}
+
+/// A user's searched and sorted texts in lower case, computed once when the user is loaded:
+/// a keystroke compares them without allocating.
+#[derive(Clone, Debug, Default)]
+struct FoldedUser {
+    id: String,
+    display_name: Option<String>,
+    label: String,
+    /// Each session's device label and device id.
+    sessions: Vec<[Option<String>; 2]>,
+}
+
+fn fold(user: &User) -> FoldedUser {
+    let lower = |text: Option<&str>| text.map(str::to_lowercase);
+    FoldedUser {
+        id: user.id.as_str().to_lowercase(),
+        display_name: lower(user.display_name.as_deref()),
+        label: user.label().to_lowercase(),
+        sessions: user
+            .sessions
+            .iter()
+            .map(|s| [lower(s.label.as_deref()), lower(s.device_id.as_deref())])
+            .collect(),
     }
 }
 
@@ -418,6 +465,11 @@ pub type SessionKey = (UserId, SessionId);
 #[derive(Clone, Debug, Default)]
 pub struct SessionsData {
     users: Vec<User>,
+    /// Parallel to `users`.
+    folded: Vec<FoldedUser>,
+    /// Parallel to `users`: each user's place in the order of names, so sorting sessions by
+    /// user compares numbers.
+    name_rank: Vec<u32>,
     index: HashMap<UserId, usize>,
 }
 
@@ -429,7 +481,30 @@ impl SessionsData {
             .enumerate()
             .map(|(i, u)| (u.id.clone(), i))
             .collect();
-        SessionsData { users, index }
+        let folded = users.iter().map(fold).collect();
+        let mut data = SessionsData {
+            users,
+            folded,
+            name_rank: Vec::new(),
+            index,
+        };
+        data.rank_names();
+        data
+    }
+
+    /// Works out `name_rank` again after users came or changed.
+    fn rank_names(&mut self) {
+        let mut order: Vec<usize> = (0..self.users.len()).collect();
+        order.sort_by(|&a, &b| self.folded[a].label.cmp(&self.folded[b].label));
+        self.name_rank = vec![0; order.len()];
+        // Users with the same name share a rank: their sessions keep the loaded order.
+        let mut rank = 0;
+        for (i, &u) in order.iter().enumerate() {
+            if i > 0 && self.folded[order[i - 1]].label != self.folded[u].label {
+                rank += 1;
+            }
+            self.name_rank[u] = rank;
+        }
     }
 
     /// Every loaded user.
@@ -453,7 +528,9 @@ impl SessionsData {
         if fresh.display_name.is_none() {
             fresh.display_name = slot.display_name.take();
         }
+        self.folded[at] = fold(&fresh);
         *slot = fresh;
+        self.rank_names();
         true
     }
 
@@ -489,6 +566,7 @@ impl ServerModel for SessionsData {
                         sessions: Vec::new(),
                         ..user
                     });
+                    self.folded.push(FoldedUser::default());
                     self.users.len() - 1
                 }
             };
@@ -505,6 +583,13 @@ impl ServerModel for SessionsData {
             };
             order.push((u, s));
         }
+        // Folded once per page, for the users it touched.
+        let mut touched: Vec<usize> = order.iter().map(|&(u, _)| u).collect();
+        touched.dedup();
+        for u in touched {
+            self.folded[u] = fold(&self.users[u]);
+        }
+        self.rank_names();
         order
     }
 }
@@ -516,22 +601,37 @@ impl TableModel for SessionsData {
 
     /// Stable: ties keep the order of users and of each user's sessions.
     fn positions(&self, view: &SessionsView, now: DateTime<Utc>) -> Vec<SessionAt> {
-        let needle = view.search.trim().to_lowercase();
+        let needles = Needles::of(view);
         let mut shown: Vec<SessionAt> = self
             .users
             .iter()
+            .zip(&self.folded)
             .enumerate()
-            .flat_map(|(u, user)| {
-                let needle = &needle;
-                user.sessions
-                    .iter()
-                    .enumerate()
-                    .filter(move |(_, session)| view.matches(user, session, needle, now))
-                    .map(move |(s, _)| (u, s))
+            .flat_map(|(u, row)| {
+                let needles = &needles;
+                (0..row.0.sessions.len())
+                    .filter(move |&s| view.matches(row, s, needles, now))
+                    .map(move |s| (u, s))
             })
             .collect();
         let row = |&(u, s): &SessionAt| (&self.users[u], &self.users[u].sessions[s]);
-        shown.sort_by(|a, b| directed(view.sort.compare(row(a), row(b)), view.descending));
+        if view.sort.time(&Session::default()).is_some() {
+            let session = |(u, s): SessionAt| &self.users[u].sessions[s];
+            sort_by_time(
+                &mut shown,
+                |at| view.sort.time_of(session(at)),
+                view.descending,
+            );
+            return shown;
+        }
+        shown.sort_by(|a, b| {
+            let order = match view.sort {
+                // Names compare by their rank, worked out once, not per comparison.
+                SessionColumn::User => self.name_rank[a.0].cmp(&self.name_rank[b.0]),
+                column => column.compare(row(a), row(b)),
+            };
+            directed(order, view.descending)
+        });
         shown
     }
 
@@ -666,6 +766,23 @@ mod tests {
         assert_eq!(ids(&view("DEVICE C"), &data), ["c"]);
         assert_eq!(ids(&view("dev-b"), &data), ["b"]);
         assert_eq!(ids(&view("u-3"), &data), ["d"]);
+    }
+
+    #[test]
+    fn sorting_by_user_follows_names_ignoring_case_and_a_renamed_user_moves() {
+        let mut data = people();
+        let by_user = |descending| SessionsView {
+            sort: SessionColumn::User,
+            descending,
+            ..SessionsView::default()
+        };
+        // "Ann Lee" < "Ben Okafor" < "u-3" (shown by id); a user's sessions keep their order.
+        assert_eq!(ids(&by_user(false), &data), ["a", "b", "c", "d"]);
+        assert_eq!(ids(&by_user(true), &data), ["d", "c", "a", "b"]);
+        let mut renamed = data.users()[2].clone();
+        renamed.display_name = Some("aaron".into());
+        assert!(data.replace_user(renamed));
+        assert_eq!(ids(&by_user(false), &data), ["d", "a", "b", "c"]);
     }
 
     #[test]

@@ -3,7 +3,8 @@
 
 use super::server::ServerModel;
 use super::{
-    directed, more_than_days_ago, read_sort, write_sort, Cell, Column, TableModel, TableView,
+    directed, more_than_days_ago, read_sort, sort_by_time, write_sort, Cell, Column, Needle,
+    TableModel, TableView,
 };
 use crate::csv;
 use crate::model::{User, UserId, UserStatus};
@@ -105,6 +106,17 @@ impl Column for UserColumn {
 }
 
 impl UserColumn {
+    /// For a time column, the moment it shows for `user` (None inside when unknown); None for
+    /// other columns.
+    fn time(self, user: &User) -> Option<Option<DateTime<Utc>>> {
+        Some(match self {
+            UserColumn::LastConnected | UserColumn::LastAccess => user.last_connected_at,
+            UserColumn::Created => user.created_at,
+            UserColumn::Modified => user.modified_at,
+            _ => return None,
+        })
+    }
+
     /// What the cell of `user` shows.
     pub fn cell(self, user: &User) -> Cell {
         match self {
@@ -408,14 +420,14 @@ impl UsersData {
         platforms_of(&self.users)
     }
 
-    fn matches(&self, view: &UsersView, at: usize, needle: &str, now: DateTime<Utc>) -> bool {
+    fn matches(&self, view: &UsersView, at: usize, needle: &Needle, now: DateTime<Utc>) -> bool {
         let (user, folded) = (&self.users[at], &self.folded[at]);
         let found = needle.is_empty()
-            || folded.id.contains(needle)
+            || needle.found_in(&folded.id)
             || folded
                 .display_name
                 .as_deref()
-                .is_some_and(|n| n.contains(needle));
+                .is_some_and(|n| needle.found_in(n));
         let status = view.status.is_none_or(|s| user.status() == s);
         let platform = view
             .platform
@@ -496,10 +508,15 @@ impl TableModel for UsersData {
     /// A stable sort: ties keep the backend's order. Positions, not copies: recomputed on
     /// every keystroke.
     fn positions(&self, view: &UsersView, now: DateTime<Utc>) -> Vec<usize> {
-        let needle = view.search.trim().to_lowercase();
+        let needle = Needle::new(&view.search);
         let mut shown: Vec<usize> = (0..self.users.len())
             .filter(|&i| self.matches(view, i, &needle, now))
             .collect();
+        if view.sort.time(&User::default()).is_some() {
+            let time = |at: usize| view.sort.time(&self.users[at]).flatten();
+            sort_by_time(&mut shown, time, view.descending);
+            return shown;
+        }
         shown.sort_by(|&a, &b| directed(self.compare(view.sort, a, b), view.descending));
         shown
     }

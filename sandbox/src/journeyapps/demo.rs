@@ -99,8 +99,13 @@ const DAY_SECONDS: i64 = 86_400;
 /// Dates spread over the last 18 months.
 const HISTORY_DAYS: u64 = 548;
 
-/// The demo users and their sessions for `count` users, dated relative to `now`.
-pub fn generate(count: u32, now: DateTime<Utc>) -> (Vec<NewUser>, Vec<NewSession>) {
+/// The demo users and their sessions for `count` users, dated relative to `now`; with
+/// `sessions`, exactly that many sessions (the extra ones dealt to the users in turn).
+pub fn generate(
+    count: u32,
+    sessions_wanted: Option<u32>,
+    now: DateTime<Utc>,
+) -> (Vec<NewUser>, Vec<NewSession>) {
     let mut rng = Rng::new(0x0005_EED0_F205_7E12);
     let mut users = Vec::with_capacity(count as usize);
     let mut sessions = Vec::new();
@@ -134,6 +139,18 @@ pub fn generate(count: u32, now: DateTime<Utc>) -> (Vec<NewUser>, Vec<NewSession
             locked,
             updated_at,
         });
+    }
+    if let Some(wanted) = sessions_wanted.map(|n| n as usize) {
+        sessions.truncate(wanted);
+        let mut turn = users.iter().cycle();
+        while sessions.len() < wanted {
+            let Some(user) = turn.next() else { break };
+            let session = demo_session(&mut rng, user.locked, now);
+            sessions.push(NewSession {
+                user_id: user.id.clone(),
+                session,
+            });
+        }
     }
     (users, sessions)
 }
@@ -251,8 +268,8 @@ mod tests {
 
     #[test]
     fn same_count_gives_same_data() {
-        let (a_users, a_sessions) = generate(50, fixed_now());
-        let (b_users, b_sessions) = generate(50, fixed_now());
+        let (a_users, a_sessions) = generate(50, None, fixed_now());
+        let (b_users, b_sessions) = generate(50, None, fixed_now());
         let ids = |u: &[NewUser]| u.iter().map(|u| u.id.clone()).collect::<Vec<_>>();
         assert_eq!(ids(&a_users), ids(&b_users));
         assert_eq!(
@@ -264,7 +281,7 @@ mod tests {
     #[test]
     fn covers_every_state_platform_and_the_odd_cases() {
         let now = fixed_now();
-        let (users, sessions) = generate(250, now);
+        let (users, sessions) = generate(250, None, now);
         assert_eq!(users.len(), 250);
         let states: HashSet<_> = sessions.iter().map(|s| s.session.state.as_str()).collect();
         for state in ["ENROLLED", "LOCKED", "RESET", "NEVER_ENROLLED"] {
@@ -295,7 +312,7 @@ mod tests {
         let now = fixed_now();
         let earliest = clock::format(now - Duration::days(HISTORY_DAYS as i64));
         let latest = clock::format(now);
-        let (_, sessions) = generate(250, now);
+        let (_, sessions) = generate(250, None, now);
         let dates = sessions.iter().flat_map(|s| {
             [
                 &s.session.created_at,
@@ -327,7 +344,7 @@ mod tests {
 
     #[test]
     fn locked_users_have_no_enrolled_session() {
-        let (users, sessions) = generate(250, fixed_now());
+        let (users, sessions) = generate(250, None, fixed_now());
         for user in users.iter().filter(|u| u.locked) {
             assert!(sessions
                 .iter()
@@ -338,10 +355,34 @@ mod tests {
 
     #[test]
     fn emails_are_plain_ascii() {
-        let (users, _) = generate(250, fixed_now());
+        let (users, _) = generate(250, None, fixed_now());
         assert!(users.iter().all(|u| u.email.is_ascii()));
         assert_eq!(slug("Jovanović"), "jovanovic");
         assert_eq!(slug("van der Merwe"), "vandermerwe");
+    }
+
+    #[test]
+    fn a_session_total_asked_for_is_met_exactly_over_the_same_users() {
+        let (users, natural) = generate(100, None, fixed_now());
+        let (more_users, more) = generate(100, Some(300), fixed_now());
+        let ids = |users: &[NewUser]| users.iter().map(|u| u.id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(&users), ids(&more_users));
+        assert_eq!(more.len(), 300);
+        let sessions =
+            |list: &[NewSession]| list.iter().map(|s| s.session.clone()).collect::<Vec<_>>();
+        assert_eq!(
+            sessions(&more[..natural.len()]),
+            sessions(&natural),
+            "the extra sessions come after the usual ones"
+        );
+        let ids: HashSet<_> = users.iter().map(|u| u.id.as_str()).collect();
+        assert!(more.iter().all(|s| ids.contains(s.user_id.as_str())));
+        assert_eq!(generate(100, Some(10), fixed_now()).1.len(), 10);
+        assert_eq!(
+            generate(0, Some(10), fixed_now()).1.len(),
+            0,
+            "no users, no sessions"
+        );
     }
 
     #[test]

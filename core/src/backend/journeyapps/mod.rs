@@ -7,6 +7,7 @@
 use super::capabilities::{AuthMethod, Capabilities, Section};
 use super::error::operation_failure;
 use super::http::{encode_component, HttpRequest, HttpResponse, Method, Transport};
+use super::lenient::{self, Fields, Record};
 use super::paging::Gathered;
 use super::read::{read, send_once};
 use super::{Api, ApiError, BatchAnswer, Credentials, LoadEvent, UsersLoad};
@@ -16,7 +17,7 @@ use crate::model::{time, Session, SessionState, User, UserId};
 use crate::policy::REAUTHENTICATE_STALE;
 use crate::table::sessions::{SessionColumn, SessionFilter, STATES};
 use crate::table::users::{UserColumn, UserFilter, STATUSES};
-use chrono::{DateTime, Utc};
+use serde::de::MapAccess;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -277,8 +278,7 @@ impl JourneyApps {
         )
         .await
         .ok()?;
-        let body: Value = serde_json::from_str(&response.body).ok()?;
-        parse_user_object(&body).1
+        lenient::from_json::<UserObject>(&response.body)?.display
     }
 }
 
@@ -300,7 +300,7 @@ impl Api for JourneyApps {
             error_from_response,
         )
         .await?;
-        parse_page(&response, parse_user).map(|_| ())
+        parse_page(&response, UserRecord::user).map(|_| ())
     }
 
     /// Every user, a few pages at a time, with display names joined in.
@@ -316,14 +316,14 @@ impl Api for JourneyApps {
             fetch_all(
                 transport,
                 &users_page,
-                parse_user,
+                UserRecord::user,
                 |u| u.id.as_str(),
                 events
             ),
             fetch_all(
                 transport,
                 &names_page,
-                parse_user_object,
+                UserObject::pair,
                 |(id, _)| id.as_str(),
                 &quiet
             ),
@@ -363,12 +363,12 @@ impl Api for JourneyApps {
             error_from_response,
         )
         .await?;
-        let body: Value = serde_json::from_str(&response.body)
-            .map_err(|_| unexpected(response.status, "the user is not JSON"))?;
-        if body.get("id").and_then(Value::as_str).is_none() {
+        let record: UserRecord = lenient::from_json(&response.body)
+            .ok_or_else(|| unexpected(response.status, "the user is not a JSON object"))?;
+        let mut user = record.user();
+        if user.id.as_str().is_empty() {
             return Err(unexpected(response.status, "the answer is not a user"));
         }
-        let mut user = parse_user(&body);
         user.display_name = match self.known_name(&user.id) {
             Some(name) => Some(name),
             None => self.read_name(transport, &user.id).await,
@@ -409,16 +409,16 @@ impl Api for JourneyApps {
 /// Reads the pages of a listing. With `total` known, the next pages go out a few at a time;
 /// without it, pages follow `more` one after another. Either way the gathering cannot run away
 /// (see [`Gathered`]): `total` only says where pages start, never how much to plan for.
-async fn fetch_all<T: Transport, Item>(
+async fn fetch_all<T: Transport, R: Fields, Item>(
     transport: &T,
     page_request: &dyn Fn(u64) -> HttpRequest,
-    parse_item: fn(&Value) -> Item,
+    item: fn(R) -> Item,
     id_of: fn(&Item) -> &str,
     events: &dyn Fn(LoadEvent),
 ) -> Result<Gathered<Item>, ApiError> {
     let get = |skip| async move {
         let response = read(transport, page_request(skip), events, error_from_response).await?;
-        parse_page(&response, parse_item)
+        parse_page(&response, item)
     };
     let first = get(0).await?;
     let (total, mut more) = (first.total, first.more);
@@ -539,22 +539,42 @@ pub fn parse_batch_results(response: &HttpResponse) -> BatchAnswer {
         .collect())
 }
 
-/// Reads a listing envelope: `objects` must be a list; `total` and `more` are optional.
-pub fn parse_page<Item>(
+/// Reads a listing envelope: `objects` must be a list; `total` and `more` are optional. Each
+/// object is read as the record `R` (straight from the text, see [`lenient`]) and made an item.
+pub fn parse_page<R: Fields, Item>(
     response: &HttpResponse,
-    parse_item: fn(&Value) -> Item,
+    item: fn(R) -> Item,
 ) -> Result<Page<Item>, ApiError> {
-    let body: Value = serde_json::from_str(&response.body)
-        .map_err(|_| unexpected(response.status, "the response is not JSON"))?;
+    let body: PageRecord<R> = lenient::from_json(&response.body)
+        .ok_or_else(|| unexpected(response.status, "the response is not a JSON object"))?;
     let objects = body
-        .get("objects")
-        .and_then(Value::as_array)
+        .objects
         .ok_or_else(|| unexpected(response.status, "the response has no list of objects"))?;
     Ok(Page {
-        total: body.get("total").and_then(Value::as_u64),
-        more: body.get("more").and_then(Value::as_bool).unwrap_or(false),
-        objects: objects.iter().map(parse_item).collect(),
+        total: body.total,
+        more: body.more.unwrap_or(false),
+        objects: objects.into_iter().map(item).collect(),
     })
+}
+
+/// A listing envelope as sent.
+#[derive(Default)]
+struct PageRecord<R> {
+    objects: Option<Vec<R>>,
+    total: Option<u64>,
+    more: Option<bool>,
+}
+
+impl<R: Fields> Fields for PageRecord<R> {
+    fn field<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+        match key {
+            "objects" => self.objects = lenient::next(map)?,
+            "total" => self.total = lenient::next(map)?,
+            "more" => self.more = lenient::next(map)?,
+            _ => lenient::skip(map)?,
+        }
+        Ok(())
+    }
 }
 
 /// Reads `{"token","url"}`; both must be non-empty text, or there is nothing to show.
@@ -578,67 +598,151 @@ fn text(value: &Value, name: &str) -> Option<String> {
     value.get(name).and_then(Value::as_str).map(str::to_string)
 }
 
-fn nested_text(value: &Value, object: &str, name: &str) -> Option<String> {
-    value.get(object).and_then(|o| text(o, name))
-}
-
-fn datetime(value: Option<String>) -> Option<DateTime<Utc>> {
-    value.as_deref().and_then(time::parse)
-}
-
 /// Reads one user; never fails: what is missing or unreadable is left unknown.
 pub fn parse_user(value: &Value) -> User {
-    let sessions: Vec<Session> = value
-        .get("sessions")
-        .and_then(Value::as_array)
-        .map(|list| list.iter().map(parse_session).collect())
-        .unwrap_or_default();
-    let enrolled = value
-        .get("enrolled")
-        .and_then(Value::as_bool)
-        .unwrap_or_else(|| sessions.iter().any(|s| s.state == SessionState::Enrolled));
-    User {
-        id: text(value, "id").unwrap_or_default().into(),
-        display_name: None,
-        last_connected_at: datetime(text(value, "last_connected_at")),
-        enrolled,
-        locked: value
-            .get("locked")
-            .and_then(Value::as_bool)
-            .unwrap_or(false),
-        sessions,
-        ..User::default()
-    }
+    lenient::from_value::<UserRecord>(value).user()
 }
 
 /// Reads one session; never fails.
 pub fn parse_session(value: &Value) -> Session {
-    Session {
-        id: text(value, "id").unwrap_or_default().into(),
-        state: text(value, "state")
-            .map(|s| SessionState::parse(&s))
-            .unwrap_or_default(),
-        created_at: datetime(text(value, "created_at")),
-        last_authenticated_at: datetime(text(value, "last_authenticated_at")),
-        signed_out_at: datetime(text(value, "signed_out_at")),
-        last_connected_at: datetime(text(value, "last_connected_at")),
-        platform: nested_text(value, "container", "platform"),
-        container_version: nested_text(value, "container", "version"),
-        bundle_id: nested_text(value, "container", "bundle_id"),
-        runtime_version: nested_text(value, "runtime", "version"),
-        device_id: nested_text(value, "device", "id"),
-        label: text(value, "label"),
-        last_full_sync: datetime(nested_text(value, "sync_status", "last_full_sync")),
-        ..Session::default()
+    lenient::from_value::<SessionRecord>(value).0
+}
+
+/// A user as this API sends it.
+#[derive(Default)]
+pub struct UserRecord {
+    user: User,
+    enrolled: Option<bool>,
+}
+
+impl UserRecord {
+    /// The user; without an `enrolled` flag, enrolled when one of its sessions is.
+    pub fn user(self) -> User {
+        let mut user = self.user;
+        user.enrolled = self.enrolled.unwrap_or_else(|| {
+            user.sessions
+                .iter()
+                .any(|s| s.state == SessionState::Enrolled)
+        });
+        user
     }
 }
 
-/// Reads a data-model user object as (id, display).
-fn parse_user_object(value: &Value) -> (UserId, Option<String>) {
-    (
-        text(value, "id").unwrap_or_default().into(),
-        text(value, "display"),
-    )
+impl Fields for UserRecord {
+    fn field<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+        let user = &mut self.user;
+        match key {
+            "id" => user.id = lenient::next::<String, _>(map)?.unwrap_or_default().into(),
+            "last_connected_at" => user.last_connected_at = lenient::next(map)?,
+            "enrolled" => self.enrolled = lenient::next(map)?,
+            "locked" => user.locked = lenient::next(map)?.unwrap_or(false),
+            "sessions" => {
+                let sessions: Option<Vec<SessionRecord>> = lenient::next(map)?;
+                user.sessions = sessions
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|s| s.0)
+                    .collect();
+            }
+            _ => lenient::skip(map)?,
+        }
+        Ok(())
+    }
+}
+
+/// A session as this API sends it.
+#[derive(Default)]
+pub struct SessionRecord(Session);
+
+impl Fields for SessionRecord {
+    fn field<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+        let session = &mut self.0;
+        match key {
+            "id" => session.id = lenient::next::<String, _>(map)?.unwrap_or_default().into(),
+            "state" => {
+                session.state = lenient::next::<String, _>(map)?
+                    .map(|s| SessionState::parse(&s))
+                    .unwrap_or_default()
+            }
+            "created_at" => session.created_at = lenient::next(map)?,
+            "last_authenticated_at" => session.last_authenticated_at = lenient::next(map)?,
+            "signed_out_at" => session.signed_out_at = lenient::next(map)?,
+            "last_connected_at" => session.last_connected_at = lenient::next(map)?,
+            "label" => session.label = lenient::next(map)?,
+            "container" => {
+                let container = nested(map)?;
+                session.platform = container.platform;
+                session.container_version = container.version;
+                session.bundle_id = container.bundle_id;
+            }
+            "runtime" => session.runtime_version = nested(map)?.version,
+            "device" => session.device_id = nested(map)?.id,
+            "sync_status" => {
+                session.last_full_sync =
+                    nested(map)?.last_full_sync.as_deref().and_then(time::parse)
+            }
+            _ => lenient::skip(map)?,
+        }
+        Ok(())
+    }
+}
+
+/// The text fields of a session's nested objects (`container`, `runtime`, `device`,
+/// `sync_status`); each object fills the ones it has.
+#[derive(Default)]
+struct Nested {
+    platform: Option<String>,
+    version: Option<String>,
+    bundle_id: Option<String>,
+    id: Option<String>,
+    last_full_sync: Option<String>,
+}
+
+impl Fields for Nested {
+    fn field<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+        let slot = match key {
+            "platform" => &mut self.platform,
+            "version" => &mut self.version,
+            "bundle_id" => &mut self.bundle_id,
+            "id" => &mut self.id,
+            "last_full_sync" => &mut self.last_full_sync,
+            _ => return lenient::skip(map),
+        };
+        *slot = lenient::next(map)?;
+        Ok(())
+    }
+}
+
+/// The nested object of the current entry; empty when it is not an object.
+fn nested<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Nested, A::Error> {
+    Ok(lenient::next::<Record<Nested>, _>(map)?
+        .map(|r| r.0)
+        .unwrap_or_default())
+}
+
+/// A data-model user object: its id and display name.
+#[derive(Default)]
+pub struct UserObject {
+    id: String,
+    display: Option<String>,
+}
+
+impl UserObject {
+    /// (id, display name).
+    pub fn pair(self) -> (UserId, Option<String>) {
+        (self.id.into(), self.display)
+    }
+}
+
+impl Fields for UserObject {
+    fn field<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+        match key {
+            "id" => self.id = lenient::next(map)?.unwrap_or_default(),
+            "display" => self.display = lenient::next(map)?,
+            _ => lenient::skip(map)?,
+        }
+        Ok(())
+    }
 }
 
 /// Puts each object's `display` on the user with the same id.

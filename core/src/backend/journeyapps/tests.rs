@@ -5,6 +5,7 @@ use crate::backend::http::TransportError;
 use crate::backend::run::{run_bulk, BulkEnd, BulkEvent};
 use crate::backend::testing::{ok, Scripted};
 use crate::bulk::{BulkRun, TargetOutcome, CHUNK_SIZE};
+use chrono::{DateTime, Utc};
 use futures::executor::block_on;
 use std::cell::RefCell;
 
@@ -19,7 +20,7 @@ fn at(text: &str) -> Option<DateTime<Utc>> {
 
 #[test]
 fn parses_the_documented_user_list_exactly() {
-    let page = parse_page(&ok(LIST_USERS), parse_user).unwrap();
+    let page = parse_page(&ok(LIST_USERS), UserRecord::user).unwrap();
     assert_eq!(page.total, Some(47));
     assert!(page.more);
     assert_eq!(page.objects.len(), 2);
@@ -85,7 +86,7 @@ fn reads_odd_data_without_failing_or_dropping_rows() {
         {"id": 42},
         "not even an object"
     ], "more": false}"#;
-    let page = parse_page(&ok(body), parse_user).unwrap();
+    let page = parse_page(&ok(body), UserRecord::user).unwrap();
     assert_eq!(page.total, None);
     assert_eq!(page.objects.len(), 3);
     let odd = &page.objects[0];
@@ -107,7 +108,7 @@ fn a_response_that_is_not_this_api_is_an_error() {
         "{\"users\": []}",
         "{\"objects\": [trunc",
     ] {
-        match parse_page(&ok(body), parse_user) {
+        match parse_page(&ok(body), UserRecord::user) {
             Err(ApiError::Unexpected { status: 200, .. }) => {}
             other => panic!("{body}: {other:?}"),
         }
