@@ -11,8 +11,8 @@ pub mod client;
 pub mod components;
 pub mod config;
 pub mod pages;
+pub mod prefs;
 pub mod routes;
-pub mod theme;
 pub mod transport;
 
 use activity::ActivityLog;
@@ -36,6 +36,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Router base=mount>
             <TopBar />
+            <components::Shortcuts />
             <main id="main">
                 <Routes fallback=NotFoundPage>
                     <RouteDef path=path!("/") view=ConnectPage />
@@ -79,7 +80,13 @@ fn TopBar() -> impl IntoView {
                 let title = url.clone();
                 view! { <span class="backend" title=title>{url}</span> }
             })}
-            <theme::ThemeToggle />
+            <div class="preferences">
+                <prefs::PreferenceToggle<prefs::Density>
+                    id="density-toggle"
+                    title="Change how tightly tables and controls are packed"
+                />
+                <prefs::PreferenceToggle<prefs::Theme> id="theme-toggle" title="Change the colour theme" />
+            </div>
             <Show when=move || client.is_connected()>
                 <button class="quiet disconnect" on:click=disconnect.clone()>"Disconnect"</button>
             </Show>

@@ -576,10 +576,36 @@ impl Harness {
         }
     }
 
-    /// Saves a screenshot of the current page at `screen` size into `tests/output/`.
-    pub async fn screenshot(&self, page: &str, screen: Screen) -> PathBuf {
+    /// Presses `key` (a character, or a `fantoccini::key::Key` as char) wherever the focus is,
+    /// as a person would: down and up, with no element targeted.
+    pub async fn press(&self, key: char) {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        let keys = KeyActions::new("keyboard".into())
+            .then(KeyAction::Down { value: key })
+            .then(KeyAction::Up { value: key });
+        self.browser.perform_actions(keys).await.unwrap();
+    }
+
+    /// Sizes the window as `screen`.
+    pub async fn set_screen(&self, screen: Screen) {
         let (width, height) = screen.size();
         self.browser.set_window_size(width, height).await.unwrap();
+    }
+
+    /// Makes the page see a touch screen (a coarse pointer, as on a tablet), or a mouse again.
+    pub async fn emulate_touch(&self, on: bool) {
+        self.driver
+            .cdp(
+                &self.browser,
+                "Emulation.setTouchEmulationEnabled",
+                json!({ "enabled": on, "maxTouchPoints": if on { 5 } else { 1 } }),
+            )
+            .await;
+    }
+
+    /// Saves a screenshot of the current page at `screen` size into `tests/output/`.
+    pub async fn screenshot(&self, page: &str, screen: Screen) -> PathBuf {
+        self.set_screen(screen).await;
         tokio::time::sleep(Duration::from_millis(250)).await;
         let png = self.browser.screenshot().await.unwrap();
         let dir = repo_root().join("tests").join("output");

@@ -10,6 +10,7 @@ pub mod gather;
 mod modal;
 mod session_cells;
 mod sessions_fill;
+mod shortcuts;
 pub mod table;
 mod users_load;
 
@@ -21,4 +22,5 @@ pub use error_notice::ErrorNotice;
 pub use modal::Modal;
 pub use session_cells::SessionCells;
 pub use sessions_fill::{use_session_fill, FillStatus};
+pub use shortcuts::Shortcuts;
 pub use users_load::{progress_text, waiting_text, UsersLoader};

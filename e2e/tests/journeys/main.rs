@@ -5,10 +5,12 @@
 mod authsessions;
 mod bulk;
 mod connect;
+mod density;
 mod enrollment;
 mod errors;
 mod hostile;
 mod hosting;
+mod keyboard;
 mod look;
 mod portos;
 mod sessions;

@@ -1,0 +1,98 @@
+//! Keyboard: `/` to the search, `j`/`k` and the arrows through the rows, `x` selects, `Enter`
+//! opens, `?` lists the shortcuts; nothing fires while typing in a field.
+
+use fantoccini::key::Key;
+use roster_e2e::Harness;
+use serde_json::Value;
+
+/// The focused element's description: its tag, and for a row its position among the rows.
+async fn focus(h: &Harness) -> String {
+    h.script(
+        "const el = document.activeElement; \
+         const rows = [...document.querySelectorAll('main table tbody tr')]; \
+         const at = rows.indexOf(el); \
+         return at >= 0 ? `row ${at + 1}` : (el.id ? `#${el.id}` : el.tagName.toLowerCase());",
+    )
+    .await
+    .as_str()
+    .unwrap()
+    .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shortcuts_move_select_open_and_stay_out_of_fields() {
+    let h = Harness::start(30).await;
+    h.connect_with_token().await;
+    h.wait_for_text("table.users caption", "30 users").await;
+
+    h.press('j').await;
+    assert_eq!(focus(&h).await, "row 1");
+    h.press('j').await;
+    h.press(Key::Down.into()).await;
+    assert_eq!(focus(&h).await, "row 3");
+    h.press('k').await;
+    assert_eq!(focus(&h).await, "row 2");
+
+    // x selects the row the keys are on, and again unselects it.
+    h.press('x').await;
+    h.wait_for_text(".selected-count", "1 selected").await;
+    assert_eq!(
+        h.script(
+            "return document.querySelectorAll('main tbody tr')[1].querySelector('input').checked;"
+        )
+        .await,
+        Value::Bool(true)
+    );
+    h.press('x').await;
+    h.wait_for_text(".selected-count", "0 selected").await;
+
+    // / goes to the search; keys typed there are text, not shortcuts.
+    h.press('/').await;
+    assert_eq!(focus(&h).await, "#user-search");
+    h.press('x').await;
+    h.press('j').await;
+    assert_eq!(
+        h.find("#user-search")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("xj")
+    );
+    assert_eq!(focus(&h).await, "#user-search");
+    h.press(Key::Backspace.into()).await;
+    h.press(Key::Backspace.into()).await;
+    h.wait_for_text("table.users caption", "30 users").await;
+
+    // ? lists the shortcuts; Escape closes the list.
+    h.find("h1").await.click().await.unwrap();
+    h.press('?').await;
+    h.wait_for_text("[role=dialog] h2", "Keyboard shortcuts")
+        .await;
+    let listed = h.find("dl.shortcuts").await.text().await.unwrap();
+    for keys in ["/", "j or ↓", "k or ↑", "Enter", "x", "?"] {
+        assert!(listed.contains(keys), "{keys} is not listed: {listed}");
+    }
+    h.press(Key::Escape.into()).await;
+    assert!(!h.exists("[role=dialog]").await);
+
+    // Enter on a row opens it.
+    h.press('j').await;
+    let first = h
+        .find("main tbody tr:first-child td a")
+        .await
+        .text()
+        .await
+        .unwrap();
+    h.press(Key::Enter.into()).await;
+    h.wait_for_text("h1", &first).await;
+    assert!(h
+        .browser
+        .current_url()
+        .await
+        .unwrap()
+        .path()
+        .starts_with("/users/"));
+    h.finish().await;
+}

@@ -1,0 +1,223 @@
+//! Keyboard shortcuts for every table page: `/` to the search, `j`/`k` or the arrow keys
+//! through the rows, `Enter` opens the current row, `x` selects it, `?` lists them. None fires
+//! while the admin types in a field or holds Ctrl, Alt or Cmd.
+
+use super::Modal;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement};
+
+/// What a key does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shortcut {
+    FocusSearch,
+    NextRow,
+    PreviousRow,
+    OpenRow,
+    SelectRow,
+    Help,
+}
+
+/// Every shortcut with its keys and words, as the help lists them.
+pub const SHORTCUTS: &[(&str, &str)] = &[
+    ("/", "Search"),
+    ("j or ↓", "Next row"),
+    ("k or ↑", "Previous row"),
+    ("Enter", "Open the row"),
+    ("x", "Select or unselect the row"),
+    ("?", "These shortcuts"),
+];
+
+/// The shortcut `key` stands for; none while typing in a field or with a modifier held (the
+/// browser's and the system's own shortcuts stay theirs).
+pub fn shortcut_for(key: &str, typing: bool, modified: bool) -> Option<Shortcut> {
+    if typing || modified {
+        return None;
+    }
+    Some(match key {
+        "/" => Shortcut::FocusSearch,
+        "j" | "ArrowDown" => Shortcut::NextRow,
+        "k" | "ArrowUp" => Shortcut::PreviousRow,
+        "Enter" => Shortcut::OpenRow,
+        "x" => Shortcut::SelectRow,
+        "?" => Shortcut::Help,
+        _ => return None,
+    })
+}
+
+/// The row after (or before) `current` among `len` rows: the first (or last) when none is
+/// current, and no further than the ends.
+pub fn step(current: Option<usize>, len: usize, forward: bool) -> Option<usize> {
+    let last = len.checked_sub(1)?;
+    Some(match (current, forward) {
+        (None, true) => 0,
+        (None, false) => last,
+        (Some(at), true) => (at + 1).min(last),
+        (Some(at), false) => at.saturating_sub(1).min(last),
+    })
+}
+
+/// The rows of the page's first table.
+fn rows() -> Vec<HtmlElement> {
+    let Some(found) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector_all("main table tbody tr").ok())
+    else {
+        return Vec::new();
+    };
+    (0..found.length())
+        .filter_map(|i| found.item(i)?.dyn_into::<HtmlElement>().ok())
+        .collect()
+}
+
+fn active() -> Option<Element> {
+    web_sys::window()?.document()?.active_element()
+}
+
+/// Whether keys now go into a field (or anything editable).
+fn typing(target: Option<&Element>) -> bool {
+    target.is_some_and(|el| {
+        matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA")
+            || el
+                .dyn_ref::<HtmlElement>()
+                .is_some_and(|h| h.is_content_editable())
+    })
+}
+
+/// Clicks the first element inside `row` matching `css`.
+fn click_in(row: &HtmlElement, css: &str) {
+    if let Some(el) = row
+        .query_selector(css)
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+    {
+        el.click();
+    }
+}
+
+/// Listens for the shortcuts on the whole console and shows their list on `?`.
+#[component]
+pub fn Shortcuts() -> impl IntoView {
+    let help = RwSignal::new(false);
+    let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+        let target = ev.target().and_then(|t| t.dyn_into::<Element>().ok());
+        let modified = ev.ctrl_key() || ev.meta_key() || ev.alt_key();
+        let in_dialog = target
+            .as_ref()
+            .is_some_and(|t| t.closest("[role=dialog]").ok().flatten().is_some());
+        let Some(shortcut) = shortcut_for(&ev.key(), typing(target.as_ref()), modified) else {
+            return;
+        };
+        if in_dialog || help.get_untracked() {
+            return;
+        }
+        let rows = rows();
+        // The current row is the one holding the focus.
+        let focused = active();
+        let current = rows.iter().position(|r| {
+            focused
+                .as_ref()
+                .is_some_and(|f| r.contains(Some(f.unchecked_ref())))
+        });
+        match shortcut {
+            Shortcut::FocusSearch => {
+                let search = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.query_selector("main input[type=search]").ok().flatten())
+                    .and_then(|e| e.dyn_into::<HtmlElement>().ok());
+                if let Some(search) = search {
+                    ev.prevent_default();
+                    let _ = search.focus();
+                }
+            }
+            Shortcut::NextRow | Shortcut::PreviousRow => {
+                let forward = shortcut == Shortcut::NextRow;
+                if let Some(at) = step(current, rows.len(), forward) {
+                    ev.prevent_default();
+                    let row = &rows[at];
+                    row.set_tab_index(-1);
+                    let _ = row.focus();
+                }
+            }
+            // Enter on a link or button already does what it says; on a row it opens it.
+            Shortcut::OpenRow => {
+                let on_row = |at: &usize| {
+                    let row: &Element = rows[*at].unchecked_ref();
+                    focused.as_ref() == Some(row)
+                };
+                if let Some(at) = current.filter(on_row) {
+                    ev.prevent_default();
+                    click_in(&rows[at], "a[href]");
+                }
+            }
+            Shortcut::SelectRow => {
+                if let Some(at) = current {
+                    ev.prevent_default();
+                    click_in(&rows[at], "input[type=checkbox]");
+                }
+            }
+            Shortcut::Help => {
+                ev.prevent_default();
+                help.set(true);
+            }
+        }
+    });
+    on_cleanup(move || handle.remove());
+    move || {
+        help.get().then(|| {
+            view! {
+                <Modal title="Keyboard shortcuts" on_close=move |_| help.set(false)>
+                    <dl class="shortcuts">
+                        {SHORTCUTS
+                            .iter()
+                            .map(|(keys, words)| view! {
+                                <dt><kbd>{*keys}</kbd></dt>
+                                <dd>{*words}</dd>
+                            })
+                            .collect_view()}
+                    </dl>
+                    <div class="dialog-buttons">
+                        <button type="button" class="primary" on:click=move |_| help.set(false)>
+                            "Close"
+                        </button>
+                    </div>
+                </Modal>
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_shortcuts_only_outside_fields_and_without_modifiers() {
+        assert_eq!(shortcut_for("/", false, false), Some(Shortcut::FocusSearch));
+        assert_eq!(shortcut_for("j", false, false), Some(Shortcut::NextRow));
+        assert_eq!(
+            shortcut_for("ArrowUp", false, false),
+            Some(Shortcut::PreviousRow)
+        );
+        assert_eq!(shortcut_for("?", false, false), Some(Shortcut::Help));
+        assert_eq!(shortcut_for("x", true, false), None, "typed into a field");
+        assert_eq!(shortcut_for("k", false, true), None, "Ctrl+K is not k");
+        assert_eq!(shortcut_for("q", false, false), None);
+    }
+
+    #[test]
+    fn rows_step_within_the_table() {
+        assert_eq!(step(None, 3, true), Some(0));
+        assert_eq!(step(None, 3, false), Some(2));
+        assert_eq!(step(Some(1), 3, true), Some(2));
+        assert_eq!(step(Some(2), 3, true), Some(2), "the last row stays");
+        assert_eq!(step(Some(0), 3, false), Some(0), "the first row stays");
+        assert_eq!(
+            step(Some(7), 3, true),
+            Some(2),
+            "a row beyond the table is the last"
+        );
+        assert_eq!(step(None, 0, true), None, "no rows, no row");
+    }
+}
