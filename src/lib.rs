@@ -8,6 +8,7 @@
 pub mod activity;
 pub mod browser;
 pub mod client;
+pub mod clock;
 pub mod components;
 pub mod config;
 pub mod pages;
@@ -32,6 +33,7 @@ pub fn App() -> impl IntoView {
     let mount = routes::mount();
     let client = Client::restore();
     provide_context(client);
+    clock::provide_clock();
     provide_context(ActivityLog::restore(client));
     view! {
         <Router base=mount>

@@ -11,3 +11,4 @@ pub mod csv;
 pub mod model;
 pub mod policy;
 pub mod table;
+pub mod words;

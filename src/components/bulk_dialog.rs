@@ -12,6 +12,7 @@ use leptos::task::spawn_local;
 use roster_core::backend::run::{run_bulk, settle_unknowns, BulkEnd, BulkEvent};
 use roster_core::bulk::{BulkRun, Progress, TargetOutcome};
 use roster_core::model::action::{ActionKind, Scope};
+use roster_core::words;
 
 /// Targets named in the confirmation.
 const NAMED_IN_CONFIRMATION: usize = 5;
@@ -136,7 +137,7 @@ pub fn BulkDialog(run: BulkRun, #[prop(into)] on_close: Callback<bool>) -> impl 
         Stage::Confirm => {
             let more = count.saturating_sub(first_targets.len());
             view! {
-                <p>{format!("{name}: {count} {noun}.")}</p>
+                <p>{format!("{name}: {}.", words::count(count as u64, noun))}</p>
                 <ul class="bulk-targets">
                     {first_targets.iter().map(|t| view! { <li>{t.clone()}</li> }).collect_view()}
                     {(more > 0).then(|| view! { <li>{format!("and {more} more")}</li> })}
@@ -239,7 +240,7 @@ pub fn BulkDialog(run: BulkRun, #[prop(into)] on_close: Callback<bool>) -> impl 
     }
     };
     view! {
-        <Modal title=format!("{name}: {count} {noun}") on_close=close>
+        <Modal title=format!("{name}: {}", words::count(count as u64, noun)) on_close=close>
             {body}
         </Modal>
     }

@@ -5,7 +5,6 @@
 use super::table::CellView;
 use super::SessionActionButtons;
 use crate::client::use_client;
-use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use roster_core::backend::Capabilities;
 use roster_core::model::action::{Action, Scope};
@@ -22,7 +21,6 @@ pub fn SessionCells(
     caps: &'static Capabilities,
     #[prop(into)] busy: Signal<bool>,
     #[prop(into)] on_action: Callback<(Session, Action)>,
-    now: DateTime<Utc>,
 ) -> impl IntoView {
     let own = use_client().own_session().as_ref() == Some(&session.id);
     columns
@@ -51,7 +49,7 @@ pub fn SessionCells(
                 }
                 .into_any()
             } else {
-                view! { <CellView cell=column.cell(&user, &session) now=now /> }.into_any()
+                view! { <CellView cell=column.cell(&user, &session) /> }.into_any()
             }
         })
         .collect_view()

@@ -500,7 +500,7 @@ fn whole(text: &str) -> Option<String> {
 
 /// One cell as the column decided it. Action cells are the page's to render.
 #[component]
-pub fn CellView(cell: Cell, now: DateTime<Utc>) -> impl IntoView {
+pub fn CellView(cell: Cell) -> impl IntoView {
     match cell {
         Cell::Text(text) => {
             let title = whole(&text);
@@ -512,7 +512,7 @@ pub fn CellView(cell: Cell, now: DateTime<Utc>) -> impl IntoView {
         }
         Cell::Count(n) => view! { <td class="num">{n}</td> }.into_any(),
         Cell::Time(at) => view! {
-            <td title=time::exact_local_and_utc(at)>{time::relative(at, now)}</td>
+            <td title=time::exact_local_and_utc(at)>{crate::clock::relative(at)}</td>
         }
         .into_any(),
         Cell::Badge { label, class } => view! {

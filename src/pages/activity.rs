@@ -5,7 +5,6 @@ use crate::browser;
 use leptos::prelude::*;
 use roster_core::csv;
 use roster_core::model::activity::activity_csv;
-use roster_core::model::time;
 
 /// The activity log kept on this device.
 #[component]
@@ -15,7 +14,6 @@ pub fn ActivityPage() -> impl IntoView {
         let text = log.entries.with(|entries| activity_csv(entries));
         browser::download("roster-activity.csv", &text);
     };
-    let now = chrono::Utc::now();
     view! {
         <section class="page">
             <h1>"Activity on this device"</h1>
@@ -43,7 +41,7 @@ pub fn ActivityPage() -> impl IntoView {
                             entries.iter()
                                 .map(|entry| view! {
                                     <tr>
-                                        <td title=csv::timestamp(Some(entry.at))>{time::relative(Some(entry.at), now)}</td>
+                                        <td title=csv::timestamp(Some(entry.at))>{crate::clock::relative(Some(entry.at))}</td>
                                         <td>{entry.action.clone()}</td>
                                         <td class="targets">{entry.targets_text()}</td>
                                         <td class="outcome">{entry.outcome.clone()}</td>

@@ -10,7 +10,7 @@ use crate::components::gather::all_sessions;
 use crate::components::table::{CellView, Pager};
 use crate::components::{use_session_fill, BulkHost, ErrorNotice, FillStatus, UsersLoader};
 use crate::routes::Route;
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -20,6 +20,7 @@ use roster_core::model::{Session, User, UserId};
 use roster_core::policy::{count_by, Policy};
 use roster_core::table::server::PageAt;
 use roster_core::table::{Column, PagePosition, TableView, PAGE_SIZE};
+use roster_core::words;
 
 /// `/policy`: previews and runs the backend's policy.
 #[component]
@@ -100,7 +101,7 @@ fn PolicyControls(
                 prop:disabled=move || busy.get() || count.get().unwrap_or(0) == 0
                 on:click=move |_| on_run.run(())
             >
-                {move || format!("{} {} sessions…", policy.verb, count.get().unwrap_or(0))}
+                {move || format!("{} {}…", policy.verb, words::count(count.get().unwrap_or(0), "sessions"))}
             </button>
         </div>
     }
@@ -108,17 +109,13 @@ fn PolicyControls(
 
 /// The sessions a policy covers, a page of them.
 #[component]
-fn PreviewTable(
-    policy: &'static Policy,
-    rows: Vec<(User, Session)>,
-    now: DateTime<Utc>,
-) -> impl IntoView {
+fn PreviewTable(policy: &'static Policy, rows: Vec<(User, Session)>) -> impl IntoView {
     let columns = move || policy.preview.iter().chain([&policy.age]);
     let rows = rows
         .into_iter()
         .map(|(user, session)| {
             let cells = columns()
-                .map(|column| view! { <CellView cell=column.cell(&user, &session) now=now /> })
+                .map(|column| view! { <CellView cell=column.cell(&user, &session) /> })
                 .collect_view();
             view! { <tr data-session=session.id.to_string()>{cells}</tr> }
         })
@@ -204,7 +201,7 @@ fn LocalPolicy(policy: &'static Policy, load: UsersLoad, reload: Callback<()>) -
         {fill.map(|progress| view! { <FillStatus progress=progress /> })}
         <PolicyControls policy=policy days=days count=count busy=filling on_run=run />
         <ul class="by-group">{groups}</ul>
-        {move || view! { <PreviewTable policy=policy rows=rows() now=now /> }}
+        {move || view! { <PreviewTable policy=policy rows=rows() /> }}
         <Pager
             position=position
             on_turn=move |forward: bool| page.update(|p| *p = if forward { *p + 1 } else { p.saturating_sub(1) })
@@ -278,7 +275,7 @@ fn ServerPolicy(policy: &'static Policy) -> impl IntoView {
                 .map(|row| (row.user, row.session))
                 .collect();
             view! {
-                <PreviewTable policy=policy rows=rows now=now />
+                <PreviewTable policy=policy rows=rows />
                 {more.then(|| view! {
                     <p class="hint">
                         {format!("The first {shown} are shown. ")}

@@ -421,7 +421,6 @@ fn SessionRow(
                 caps=caps
                 busy=busy
                 on_action=open
-                now=table.now
             />
         </tr>
     }

@@ -15,6 +15,7 @@ use roster_core::bulk::BulkRun;
 use roster_core::model::action::{Action, ActionKind, Scope};
 use roster_core::model::{enrollment, time, Session, User, UserId};
 use roster_core::table::Column;
+use roster_core::words;
 
 /// Which confirmation is open.
 #[derive(Clone, Debug, PartialEq)]
@@ -268,7 +269,6 @@ fn UserSessions(
     busy: RwSignal<bool>,
     on_action: Callback<(Session, Action)>,
 ) -> impl IntoView {
-    let now = chrono::Utc::now();
     let count = user.sessions.len();
     let columns = caps.user_session_columns;
     let noun = caps.sessions_noun;
@@ -285,7 +285,6 @@ fn UserSessions(
                         caps=caps
                         busy=busy
                         on_action=on_action
-                        now=now
                     />
                 </tr>
             }
@@ -294,7 +293,7 @@ fn UserSessions(
     view! {
         <div class="table-wrap">
             <table class="sessions">
-                <caption>{format!("{count} {noun}")}</caption>
+                <caption>{words::count(count as u64, noun)}</caption>
                 <thead>
                     <tr>
                         {columns

@@ -306,7 +306,7 @@ fn UserRow(
             {selectable.then(|| view! { <SelectCell table=table key=key label=label /> })}
             {columns
                 .iter()
-                .map(|column| view! { <CellView cell=column.cell(&user) now=table.now /> })
+                .map(|column| view! { <CellView cell=column.cell(&user) /> })
                 .collect_view()}
         </tr>
     }

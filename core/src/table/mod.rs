@@ -262,7 +262,7 @@ impl PagePosition {
 pub fn caption(shown: Option<u64>, total: Option<u64>, noun: &str) -> String {
     match (shown, total) {
         (Some(shown), Some(total)) if shown != total => format!("{shown} of {total} {noun}"),
-        (Some(shown), _) => format!("{shown} {noun}"),
+        (Some(shown), _) => crate::words::count(shown, noun),
         (None, _) => format!("Matching {noun}"),
     }
 }

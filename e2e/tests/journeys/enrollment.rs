@@ -113,5 +113,32 @@ async fn enrollment_code_scans_to_the_issued_url_and_reports_the_new_device() {
         .await
         .unwrap();
     h.wait_for_text("table.sessions", "E2E Tablet").await;
+
+    // Relative times move while the page stays open: the device connected "just now", and a
+    // minute later says so without a reload.
+    h.browser.refresh().await.unwrap();
+    h.wait_for_text("table.sessions", "E2E Tablet").await;
+    assert!(tablet_row(&h).await.contains("just now"));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(80);
+    while !tablet_row(&h).await.contains("1 minute ago") {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "after 80 s the new device still says {:?}",
+            tablet_row(&h).await
+        );
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    }
     h.finish().await;
+}
+
+/// The text of the user page's row for the device enrolled above.
+async fn tablet_row(h: &Harness) -> String {
+    h.script(
+        "return [...document.querySelectorAll('table.sessions tbody tr')] \
+         .find(r => r.textContent.includes('E2E Tablet'))?.textContent ?? '';",
+    )
+    .await
+    .as_str()
+    .unwrap_or_default()
+    .to_string()
 }

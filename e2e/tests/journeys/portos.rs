@@ -413,8 +413,10 @@ async fn bulk_revoke_of_a_filter_spares_the_console_unless_it_is_ticked() {
     h.click("#bulk-close").await;
     assert_eq!(sandbox_count(&h, raw), 1);
     assert!(h.sandbox.state.portos().get(&spared).unwrap().is_some());
-    h.wait_for_text("table.all-sessions caption", "1 sessions")
+    let caption = h
+        .wait_for_text("table.all-sessions caption", "1 session")
         .await;
+    assert_eq!(caption.trim(), "1 session", "one session, in the singular");
 
     // The admin's sessions: "all matching" leaves the console's own out.
     h.browser
@@ -433,7 +435,7 @@ async fn bulk_revoke_of_a_filter_spares_the_console_unless_it_is_ticked() {
     h.click("#bulk-revoke").await;
     let dialog = h.find(".modal").await.text().await.unwrap();
     assert!(
-        dialog.contains("1 sessions") && dialog.contains("Other PC"),
+        dialog.contains("1 session") && dialog.contains("Other PC"),
         "{dialog}"
     );
     assert!(!dialog.contains("Roster console"), "{dialog}");
@@ -446,7 +448,7 @@ async fn bulk_revoke_of_a_filter_spares_the_console_unless_it_is_ticked() {
     assert_eq!(admins[0].session_id, own, "the console's own is left");
 
     // Ticked on its own, it is revoked, and the console is signed out saying why.
-    h.wait_for_text("table.all-sessions caption", "1 sessions")
+    h.wait_for_text("table.all-sessions caption", "1 session")
         .await;
     h.click(&format!("tr[data-session='{own}'] input.select-row"))
         .await;
