@@ -27,13 +27,23 @@ pub async fn copy_text(text: &str) -> Result<(), ()> {
         .map_err(|_| ())
 }
 
-/// Offers `text` as a file download named `filename` (a CSV export). False if the browser
-/// refused.
-pub fn download(filename: &str, text: &str) -> bool {
+/// Whether the window matches the media query `query` now.
+pub fn matches_media(query: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media(query).ok().flatten())
+        .is_some_and(|m| m.matches())
+}
+
+/// The type of a CSV download.
+pub const CSV: &str = "text/csv;charset=utf-8";
+
+/// Offers `text` as a file download named `filename` of type `mime` (a CSV export, saved views
+/// as JSON). False if the browser refused.
+pub fn download(filename: &str, mime: &str, text: &str) -> bool {
     let save = || -> Result<(), JsValue> {
         let parts = js_sys::Array::of1(&JsValue::from_str(text));
         let options = web_sys::BlobPropertyBag::new();
-        options.set_type("text/csv;charset=utf-8");
+        options.set_type(mime);
         let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
         let url = web_sys::Url::create_object_url_with_blob(&blob)?;
         let document = web_sys::window()

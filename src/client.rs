@@ -62,6 +62,18 @@ impl Client {
             .with(|c| c.as_ref().map(|c| c.connection.base_url.clone()))
     }
 
+    /// Where this backend's saved views are kept on this device (untracked); None when not
+    /// connected.
+    pub fn views_key(&self) -> Option<String> {
+        self.connected
+            .try_with_untracked(|c| {
+                c.as_ref().map(|c| {
+                    roster_core::views::storage_key(c.connection.kind.key(), &c.connection.base_url)
+                })
+            })
+            .flatten()
+    }
+
     /// The connected backend's base URL, without tracking it.
     pub fn base_url_untracked(&self) -> Option<String> {
         self.connected

@@ -53,6 +53,9 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// Where the top bar folds its right side into a menu (as in the stylesheet).
+const NARROW: &str = "(max-width: 1100px)";
+
 /// Brand, the sections the backend offers, the backend in use and a way to disconnect.
 #[component]
 fn TopBar() -> impl IntoView {
@@ -78,20 +81,25 @@ fn TopBar() -> impl IntoView {
                         .collect_view()}
                 </nav>
             })}
-            {move || client.base_url().map(|url| {
-                let title = url.clone();
-                view! { <span class="backend" title=title>{url}</span> }
-            })}
-            <div class="preferences">
-                <prefs::PreferenceToggle<prefs::Density>
-                    id="density-toggle"
-                    title="Change how tightly tables and controls are packed"
-                />
-                <prefs::PreferenceToggle<prefs::Theme> id="theme-toggle" title="Change the colour theme" />
-            </div>
-            <Show when=move || client.is_connected()>
-                <button class="quiet disconnect" on:click=disconnect.clone()>"Disconnect"</button>
-            </Show>
+            // On a narrow screen (a tablet) the rest folds into a menu, so the bar keeps one
+            // line; on a wide one it stays open and shows inline.
+            <details class="menu" prop:open=!browser::matches_media(NARROW)>
+                <summary>"Menu"</summary>
+                <div class="menu-items">
+                    {move || client.base_url().map(|url| {
+                        let title = url.clone();
+                        view! { <span class="backend" title=title>{url}</span> }
+                    })}
+                    <prefs::PreferenceToggle<prefs::Density>
+                        id="density-toggle"
+                        title="Change how tightly tables and controls are packed"
+                    />
+                    <prefs::PreferenceToggle<prefs::Theme> id="theme-toggle" title="Change the colour theme" />
+                    <Show when=move || client.is_connected()>
+                        <button class="quiet disconnect" on:click=disconnect.clone()>"Disconnect"</button>
+                    </Show>
+                </div>
+            </details>
         </header>
     }
 }

@@ -99,11 +99,7 @@ impl Preference for Density {
 
     /// Auto is compact unless the primary pointer is a finger.
     fn effective(self) -> Option<&'static str> {
-        let coarse = || {
-            web_sys::window()
-                .and_then(|w| w.match_media("(pointer: coarse)").ok().flatten())
-                .is_some_and(|m| m.matches())
-        };
+        let coarse = || crate::browser::matches_media("(pointer: coarse)");
         match self {
             Density::Auto if coarse() => Density::Comfortable.key(),
             Density::Auto => Density::Compact.key(),

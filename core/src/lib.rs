@@ -11,4 +11,5 @@ pub mod csv;
 pub mod model;
 pub mod policy;
 pub mod table;
+pub mod views;
 pub mod words;

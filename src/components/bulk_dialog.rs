@@ -216,7 +216,7 @@ pub fn BulkDialog(run: BulkRun, #[prop(into)] on_close: Callback<bool>) -> impl 
                         type="button"
                         id="bulk-download"
                         on:click=move |_| {
-                            browser::download("roster-bulk-results.csv", &csv);
+                            browser::download("roster-bulk-results.csv", browser::CSV, &csv);
                         }
                     >
                         "Download results (CSV)"

@@ -12,7 +12,7 @@ pub fn ActivityPage() -> impl IntoView {
     let log = use_activity();
     let export = move |_| {
         let text = log.entries.with(|entries| activity_csv(entries));
-        browser::download("roster-activity.csv", &text);
+        browser::download("roster-activity.csv", browser::CSV, &text);
     };
     view! {
         <section class="page">

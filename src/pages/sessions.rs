@@ -15,7 +15,7 @@ use crate::components::table::{
 };
 use crate::components::{
     use_session_fill, ActionDialog, ActionRunner, BulkButtons, BulkHost, ErrorNotice, FillStatus,
-    OutcomeNotice, SessionCells, UsersLoader,
+    OutcomeNotice, SavedViewsBar, SessionCells, UsersLoader,
 };
 use crate::routes::Route;
 use chrono::Utc;
@@ -221,7 +221,7 @@ fn SessionsTable(
                     .data
                     .with_untracked(|data| data.csv(caps.session_csv_columns, shown))
             });
-            browser::download("roster-sessions.csv", &csv);
+            browser::download("roster-sessions.csv", browser::CSV, &csv);
             return;
         }
         gather(Box::new(move |rows| {
@@ -229,6 +229,7 @@ fn SessionsTable(
             let positions = data.add_rows(rows);
             browser::download(
                 "roster-sessions.csv",
+                browser::CSV,
                 &data.csv(caps.session_csv_columns, &positions),
             );
         }));
@@ -315,6 +316,7 @@ fn SessionsTable(
                 />
             })}
         </div>
+        <SavedViewsBar table=table name="sessions" />
         <SelectionBar table=table>
             <BulkButtons
                 actions=caps.actions_on(Scope::Session).collect()

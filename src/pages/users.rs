@@ -13,7 +13,7 @@ use crate::components::table::{
     CellView, PageStatus, SelectCell, SelectPageHeader, SelectionBar, SortHeader, TableController,
     TablePager,
 };
-use crate::components::{BulkButtons, BulkHost, ErrorNotice, UsersLoader};
+use crate::components::{BulkButtons, BulkHost, ErrorNotice, SavedViewsBar, UsersLoader};
 use crate::routes::Route;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -115,13 +115,17 @@ fn UsersTable(
                     .data
                     .with_untracked(|data| data.csv(caps.user_columns, shown))
             });
-            browser::download("roster-users.csv", &csv);
+            browser::download("roster-users.csv", browser::CSV, &csv);
             return;
         }
         gather(Box::new(move |users| {
             let mut data = UsersData::default();
             let positions = data.add_rows(users);
-            browser::download("roster-users.csv", &data.csv(caps.user_columns, &positions));
+            browser::download(
+                "roster-users.csv",
+                browser::CSV,
+                &data.csv(caps.user_columns, &positions),
+            );
         }));
     };
     let busy = Signal::derive(move || gathering.with(Option::is_some));
@@ -214,6 +218,7 @@ fn UsersTable(
                 />
             })}
         </div>
+        <SavedViewsBar table=table name="users" />
         {if selectable {
             view! {
                 <SelectionBar table=table>

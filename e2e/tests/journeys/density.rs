@@ -71,6 +71,15 @@ async fn compact_at_a_desk_touch_sized_on_a_tablet_and_the_choice_is_remembered(
             .await,
         Value::Bool(true)
     );
+    let bar = h
+        .script("return document.querySelector('header.topbar').getBoundingClientRect().height;")
+        .await
+        .as_f64()
+        .unwrap();
+    assert!(
+        bar < 70.0,
+        "the top bar takes {bar} px on a tablet: more than one line"
+    );
     let small = small_targets(&h).await;
     assert!(
         small.is_empty(),

@@ -31,7 +31,9 @@ async fn theme_toggle_is_remembered_and_unknown_paths_say_so() {
     h.screenshot("users-dark", Screen::Desktop).await;
     h.screenshot("users-dark", Screen::Tablet).await;
 
-    // A reload keeps the choice; the next click goes back to the system's.
+    // A reload keeps the choice; the next click goes back to the system's. (On the desk: on
+    // a tablet the toggle is in the top bar's menu.)
+    h.set_screen(Screen::Desktop).await;
     h.browser.refresh().await.unwrap();
     h.wait_for_text("#theme-toggle", "dark").await;
     assert_eq!(theme_attribute(&h).await.as_deref(), Some("dark"));

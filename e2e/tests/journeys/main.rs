@@ -17,3 +17,4 @@ mod sessions;
 mod user;
 mod usergrid;
 mod users;
+mod views;
