@@ -483,6 +483,16 @@ impl Harness {
         input.send_keys(text).await.unwrap();
     }
 
+    /// The current value of the field `css`.
+    pub async fn value(&self, css: &str) -> String {
+        self.find(css)
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap_or_default()
+    }
+
     /// Runs `script` in the page and returns what it returns.
     pub async fn script(&self, script: &str) -> Value {
         self.browser.execute(script, vec![]).await.unwrap()

@@ -54,15 +54,7 @@ async fn a_view_is_saved_picked_again_deleted_and_shared_as_json() {
         h.browser.current_url().await.unwrap().query(),
         wanted.query()
     );
-    assert_eq!(
-        h.find("#user-search")
-            .await
-            .prop("value")
-            .await
-            .unwrap()
-            .as_deref(),
-        Some("a")
-    );
+    assert_eq!(h.value("#user-search").await, "a");
 
     // Shared: exported as JSON, deleted here, imported back from the file.
     h.click("#export-views").await;
