@@ -57,7 +57,7 @@ pub fn step(current: Option<usize>, len: usize, forward: bool) -> Option<usize> 
     })
 }
 
-/// The rows of the page's first table.
+/// The rows of the page's tables (dialogs aside: keys there are the dialog's).
 fn rows() -> Vec<HtmlElement> {
     let Some(found) = web_sys::window()
         .and_then(|w| w.document())
@@ -74,13 +74,17 @@ fn active() -> Option<Element> {
     web_sys::window()?.document()?.active_element()
 }
 
-/// Whether keys now go into a field (or anything editable).
+/// Whether keys now go into a field (or anything editable); a checkbox or a button is not one.
 fn typing(target: Option<&Element>) -> bool {
-    target.is_some_and(|el| {
-        matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA")
-            || el
-                .dyn_ref::<HtmlElement>()
-                .is_some_and(|h| h.is_content_editable())
+    target.is_some_and(|el| match el.tag_name().as_str() {
+        "INPUT" => !matches!(
+            el.get_attribute("type").as_deref(),
+            Some("checkbox" | "radio" | "button" | "submit" | "file")
+        ),
+        "SELECT" | "TEXTAREA" => true,
+        _ => el
+            .dyn_ref::<HtmlElement>()
+            .is_some_and(|h| h.is_content_editable()),
     })
 }
 

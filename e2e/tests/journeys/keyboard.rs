@@ -46,6 +46,16 @@ async fn shortcuts_move_select_open_and_stay_out_of_fields() {
     h.press('x').await;
     h.wait_for_text(".selected-count", "0 selected").await;
 
+    // A checkbox ticked with the pointer is not a field: the keys still move and select.
+    h.click("main tbody tr:nth-child(2) input[type=checkbox]")
+        .await;
+    h.wait_for_text(".selected-count", "1 selected").await;
+    h.press('j').await;
+    assert_eq!(focus(&h).await, "row 3");
+    h.press('k').await;
+    h.press('x').await;
+    h.wait_for_text(".selected-count", "0 selected").await;
+
     // / goes to the search; keys typed there are text, not shortcuts.
     h.press('/').await;
     assert_eq!(focus(&h).await, "#user-search");
