@@ -385,8 +385,11 @@ impl SessionsView {
                 .display_name
                 .as_deref()
                 .is_some_and(|n| needle.found_in(n))
-            || folded.sessions[s]
-                .iter()
+            || folded
+                .sessions
+                .get(s)
+                .into_iter()
+                .flatten()
                 .flatten()
                 .any(|t| needle.found_in(t));
         let state = self.state.as_ref().is_none_or(|s| &session.state == s);
@@ -627,7 +630,7 @@ impl TableModel for SessionsData {
         shown.sort_by(|a, b| {
             let order = match view.sort {
                 // Names compare by their rank, worked out once, not per comparison.
-                SessionColumn::User => self.name_rank[a.0].cmp(&self.name_rank[b.0]),
+                SessionColumn::User => self.name_rank.get(a.0).cmp(&self.name_rank.get(b.0)),
                 column => column.compare(row(a), row(b)),
             };
             directed(order, view.descending)
