@@ -62,7 +62,9 @@ fn host() -> HtmlElement {
 async fn connect_screen_explains_what_is_missing_without_sending_anything() {
     let root = host();
     leptos::mount::mount_to(root.clone(), App).forget();
-    settle().await;
+    // Submitted at once, before `config.json` has come back: its late arrival must not wipe
+    // what the submit said.
+    gloo_timers::future::TimeoutFuture::new(0).await;
     assert!(text_of(&root, "h1").unwrap().contains("Connect"));
     assert_eq!(
         input(&root, "#token").type_(),
@@ -71,6 +73,7 @@ async fn connect_screen_explains_what_is_missing_without_sending_anything() {
     );
 
     click(&root, "button[type=submit]");
+    settle().await;
     settle().await;
     assert_eq!(
         text_of(&root, "[role=alert]").as_deref(),

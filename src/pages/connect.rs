@@ -58,7 +58,10 @@ pub fn ConnectPage() -> impl IntoView {
                     choose_preset(first);
                 }
                 presets.set(found.presets);
-                error.set(found.skipped);
+                // Arriving late must not wipe what a submit already said.
+                if found.skipped.is_some() {
+                    error.set(found.skipped);
+                }
             }
             Err(message) => error.set(Some(message)),
         }
