@@ -1,6 +1,7 @@
 //! The activity log of this browser: every action run here, newest first, kept in localStorage
 //! (it holds no secrets and should survive the tab).
 
+use crate::browser::local_storage;
 use crate::client::Client;
 use leptos::prelude::*;
 use roster_core::model::activity::{self, Entry};
@@ -44,8 +45,4 @@ impl ActivityLog {
 /// The log in context.
 pub fn use_activity() -> ActivityLog {
     expect_context::<ActivityLog>()
-}
-
-fn local_storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()?
 }

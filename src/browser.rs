@@ -27,6 +27,17 @@ pub async fn copy_text(text: &str) -> Result<(), ()> {
         .map_err(|_| ())
 }
 
+/// This device's localStorage (preferences, saved views, a remembered connection), if the
+/// browser allows it.
+pub fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+/// This tab's sessionStorage, if the browser allows it.
+pub fn session_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok()?
+}
+
 /// Whether the window matches the media query `query` now.
 pub fn matches_media(query: &str) -> bool {
     web_sys::window()

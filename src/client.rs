@@ -9,6 +9,7 @@
 //! backend whose session tokens are refreshed hands the client new ones; the client keeps
 //! those in place of the old. A login's password is used once to sign in and never kept.
 
+use crate::browser::{local_storage, session_storage};
 use crate::transport::BrowserTransport;
 use leptos::prelude::*;
 use roster_core::backend::{Api, ApiError, Backend, Capabilities, Connection};
@@ -260,14 +261,6 @@ fn save(connection: &Connection, remember: bool) {
     if let (Some(storage), Ok(text)) = (storage, serde_json::to_string(connection)) {
         let _ = storage.set_item(STORAGE_KEY, &text);
     }
-}
-
-fn session_storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.session_storage().ok()?
-}
-
-fn local_storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()?
 }
 
 /// Removes the saved connection from both storages.

@@ -3,6 +3,7 @@
 //! lives as a `data-*` attribute on `<html>` that the stylesheet reads (the density's always
 //! set: following the device, it is compact with a mouse and comfortable with a finger).
 
+use crate::browser::local_storage;
 use leptos::prelude::*;
 
 /// A choice cycled by one top-bar button, kept in localStorage and on `<html>`.
@@ -114,10 +115,6 @@ impl Preference for Density {
             Density::Comfortable => "Density: comfortable",
         }
     }
-}
-
-fn local_storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()?
 }
 
 /// The choice saved on this device.

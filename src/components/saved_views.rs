@@ -3,17 +3,13 @@
 //! backend in this device's localStorage (views hold no secrets).
 
 use super::table::TableController;
-use crate::browser;
+use crate::browser::{self, local_storage};
 use crate::client::use_client;
 use leptos::prelude::*;
 use roster_core::table::{TableModel, TableView};
 use roster_core::views::{SavedView, SavedViews, MAX_VIEWS};
 use roster_core::words;
 use wasm_bindgen::JsCast;
-
-fn local_storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()?
-}
 
 fn load(key: &str) -> SavedViews {
     local_storage()
