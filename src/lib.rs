@@ -34,6 +34,9 @@ pub fn App() -> impl IntoView {
     let client = Client::restore();
     provide_context(client);
     clock::provide_clock();
+    prefs::provide_preference::<prefs::Theme>();
+    prefs::provide_preference::<prefs::Density>();
+    components::provide_known_users();
     provide_context(ActivityLog::restore(client));
     view! {
         <Router base=mount>

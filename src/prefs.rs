@@ -142,6 +142,32 @@ pub fn apply<P: Preference>(choice: P) {
     }
 }
 
+/// A preference's current choice, shared by the whole console (the top bar's button and the
+/// command palette both change it).
+#[derive(Clone, Copy)]
+struct Chosen<P: Preference>(RwSignal<P>);
+
+/// Starts preference `P` for everything below (once, in the app): the saved choice, applied to
+/// the page and saved again whenever it changes.
+pub fn provide_preference<P: Preference>() {
+    let choice = RwSignal::new(saved::<P>());
+    Effect::new(move |_| apply(choice.get()));
+    provide_context(Chosen(choice));
+}
+
+/// Preference `P`'s choice; outside the app (a component test), one of its own.
+pub fn use_preference<P: Preference>() -> RwSignal<P> {
+    match use_context::<Chosen<P>>() {
+        Some(Chosen(choice)) => choice,
+        None => RwSignal::new(saved::<P>()),
+    }
+}
+
+/// Moves preference `P` on to its next choice.
+pub fn cycle<P: Preference>() {
+    use_preference::<P>().update(|c| *c = c.next());
+}
+
 /// The top bar's button that cycles a preference; `id` names it for tests and `title` says
 /// what it changes.
 #[component]
@@ -150,8 +176,7 @@ pub fn PreferenceToggle<P: Preference>(
     title: &'static str,
     #[prop(optional)] _choice: std::marker::PhantomData<P>,
 ) -> impl IntoView {
-    let choice = RwSignal::new(saved::<P>());
-    Effect::new(move |_| apply(choice.get()));
+    let choice = use_preference::<P>();
     view! {
         <button
             type="button"

@@ -9,6 +9,7 @@ pub mod bulk;
 pub mod config;
 pub mod csv;
 pub mod model;
+pub mod palette;
 pub mod policy;
 pub mod table;
 pub mod views;

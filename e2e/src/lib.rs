@@ -9,6 +9,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use roster_sandbox::{start, Config, RunningSandbox};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 use tokio::process::{Child, Command};
 
@@ -593,6 +594,51 @@ impl Harness {
         let keys = KeyActions::new("keyboard".into())
             .then(KeyAction::Down { value: key })
             .then(KeyAction::Up { value: key });
+        self.browser.perform_actions(keys).await.unwrap();
+    }
+
+    /// The serious and critical accessibility violations axe-core finds on the page as it is
+    /// now (dialogs included), each as "rule: what is wrong (where)".
+    pub async fn accessibility_violations(&self) -> Vec<String> {
+        static AXE: OnceLock<String> = OnceLock::new();
+        let axe = AXE.get_or_init(|| {
+            let path = repo_root().join("e2e/node_modules/axe-core/axe.min.js");
+            std::fs::read_to_string(&path).unwrap_or_else(|e| {
+                panic!(
+                    "{}: {e} (bash .ci/setup --tests installs it)",
+                    path.display()
+                )
+            })
+        });
+        if self.script("return typeof window.axe;").await != json!("object") {
+            self.browser.execute(axe, vec![]).await.unwrap();
+        }
+        let found = self
+            .browser
+            .execute_async(
+                "const done = arguments[arguments.length - 1]; \
+                 axe.run(document, { resultTypes: ['violations'] }).then(r => done( \
+                   r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical') \
+                     .map(v => `${v.id}: ${v.help} (${v.nodes.slice(0, 3) \
+                       .map(n => n.target.join(' ')).join('; ')})`)), \
+                   e => done([`axe failed: ${e}`]));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        serde_json::from_value(found).unwrap()
+    }
+
+    /// Presses Ctrl with `key`, as one chord.
+    pub async fn press_with_ctrl(&self, key: char) {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        use fantoccini::key::Key;
+        let ctrl: char = Key::Control.into();
+        let keys = KeyActions::new("keyboard".into())
+            .then(KeyAction::Down { value: ctrl })
+            .then(KeyAction::Down { value: key })
+            .then(KeyAction::Up { value: key })
+            .then(KeyAction::Up { value: ctrl });
         self.browser.perform_actions(keys).await.unwrap();
     }
 

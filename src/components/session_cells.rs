@@ -10,6 +10,7 @@ use roster_core::backend::Capabilities;
 use roster_core::model::action::{Action, Scope};
 use roster_core::model::{Session, User};
 use roster_core::table::sessions::SessionColumn;
+use roster_core::table::Column;
 
 /// A cell per column of `columns` for `session` of `user`; the action buttons offer what
 /// `caps` offers on sessions.
@@ -26,9 +27,12 @@ pub fn SessionCells(
     columns
         .iter()
         .map(|&column| {
+            // Each cell carries its column's name: below a width the rows become cards, and a
+            // card's cell says what it is itself.
+            let label = column.header();
             if own && column == SessionColumn::Device {
                 view! {
-                    <td class="own-session">
+                    <td class="own-session" data-label=label>
                         {session.device().to_string()}
                         " "
                         <span class="badge own" title="The session this console is signed in with">
@@ -40,6 +44,7 @@ pub fn SessionCells(
             } else if column == SessionColumn::Actions {
                 view! {
                     <SessionActionButtons
+                        attr:data-label=label
                         user=user.clone()
                         session=session.clone()
                         actions=caps.actions_on(Scope::Session).collect()
@@ -49,7 +54,8 @@ pub fn SessionCells(
                 }
                 .into_any()
             } else {
-                view! { <CellView cell=column.cell(&user, &session) /> }.into_any()
+                view! { <CellView attr:data-label=label cell=column.cell(&user, &session) /> }
+                    .into_any()
             }
         })
         .collect_view()

@@ -1,8 +1,9 @@
 //! Keyboard shortcuts for every table page: `/` to the search, `j`/`k` or the arrow keys
-//! through the rows, `Enter` opens the current row, `x` selects it, `?` lists them. None fires
-//! while the admin types in a field or holds Ctrl, Alt or Cmd.
+//! through the rows, `Enter` opens the current row, `x` selects it, `?` lists them, and Ctrl+K
+//! (Cmd+K) opens the command palette. None but the palette fires while the admin types in a
+//! field, and none while Alt is held.
 
-use super::Modal;
+use super::{Modal, Palette};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
@@ -16,6 +17,17 @@ pub enum Shortcut {
     OpenRow,
     SelectRow,
     Help,
+    Palette,
+}
+
+/// Which modifier keys are held with a key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Held {
+    Nothing,
+    /// Ctrl, or Cmd on a Mac, alone.
+    Command,
+    /// Anything else (Alt, or more than one).
+    Other,
 }
 
 /// Every shortcut with its keys and words, as the help lists them.
@@ -26,13 +38,16 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Enter", "Open the row"),
     ("x", "Select or unselect the row"),
     ("?", "These shortcuts"),
+    ("Ctrl+K or ⌘K", "Go to a user, a page or an action"),
 ];
 
-/// The shortcut `key` stands for; none while typing in a field or with a modifier held (the
+/// The shortcut `key` stands for with `held`; while typing in a field only the palette's (the
 /// browser's and the system's own shortcuts stay theirs).
-pub fn shortcut_for(key: &str, typing: bool, modified: bool) -> Option<Shortcut> {
-    if typing || modified {
-        return None;
+pub fn shortcut_for(key: &str, typing: bool, held: Held) -> Option<Shortcut> {
+    match held {
+        Held::Command if key.eq_ignore_ascii_case("k") => return Some(Shortcut::Palette),
+        Held::Nothing if !typing => {}
+        _ => return None,
     }
     Some(match key {
         "/" => Shortcut::FocusSearch,
@@ -104,16 +119,21 @@ fn click_in(row: &HtmlElement, css: &str) {
 #[component]
 pub fn Shortcuts() -> impl IntoView {
     let help = RwSignal::new(false);
+    let palette = RwSignal::new(false);
     let handle = window_event_listener(leptos::ev::keydown, move |ev| {
         let target = ev.target().and_then(|t| t.dyn_into::<Element>().ok());
-        let modified = ev.ctrl_key() || ev.meta_key() || ev.alt_key();
+        let held = match (ev.ctrl_key(), ev.meta_key(), ev.alt_key()) {
+            (false, false, false) => Held::Nothing,
+            (true, false, false) | (false, true, false) => Held::Command,
+            _ => Held::Other,
+        };
         let in_dialog = target
             .as_ref()
             .is_some_and(|t| t.closest("[role=dialog]").ok().flatten().is_some());
-        let Some(shortcut) = shortcut_for(&ev.key(), typing(target.as_ref()), modified) else {
+        let Some(shortcut) = shortcut_for(&ev.key(), typing(target.as_ref()), held) else {
             return;
         };
-        if in_dialog || help.get_untracked() {
+        if in_dialog || help.get_untracked() || palette.get_untracked() {
             return;
         }
         let rows = rows();
@@ -165,10 +185,14 @@ pub fn Shortcuts() -> impl IntoView {
                 ev.prevent_default();
                 help.set(true);
             }
+            Shortcut::Palette => {
+                ev.prevent_default();
+                palette.set(true);
+            }
         }
     });
     on_cleanup(move || handle.remove());
-    move || {
+    let help_list = move || {
         help.get().then(|| {
             view! {
                 <Modal title="Keyboard shortcuts" on_close=move |_| help.set(false)>
@@ -189,6 +213,10 @@ pub fn Shortcuts() -> impl IntoView {
                 </Modal>
             }
         })
+    };
+    view! {
+        <Palette open=palette on_shortcuts=move |_| help.set(true) />
+        {help_list}
     }
 }
 
@@ -198,16 +226,35 @@ mod tests {
 
     #[test]
     fn keys_are_shortcuts_only_outside_fields_and_without_modifiers() {
-        assert_eq!(shortcut_for("/", false, false), Some(Shortcut::FocusSearch));
-        assert_eq!(shortcut_for("j", false, false), Some(Shortcut::NextRow));
+        use Held::*;
         assert_eq!(
-            shortcut_for("ArrowUp", false, false),
+            shortcut_for("/", false, Nothing),
+            Some(Shortcut::FocusSearch)
+        );
+        assert_eq!(shortcut_for("j", false, Nothing), Some(Shortcut::NextRow));
+        assert_eq!(
+            shortcut_for("ArrowUp", false, Nothing),
             Some(Shortcut::PreviousRow)
         );
-        assert_eq!(shortcut_for("?", false, false), Some(Shortcut::Help));
-        assert_eq!(shortcut_for("x", true, false), None, "typed into a field");
-        assert_eq!(shortcut_for("k", false, true), None, "Ctrl+K is not k");
-        assert_eq!(shortcut_for("q", false, false), None);
+        assert_eq!(shortcut_for("?", false, Nothing), Some(Shortcut::Help));
+        assert_eq!(shortcut_for("x", true, Nothing), None, "typed into a field");
+        assert_eq!(shortcut_for("q", false, Nothing), None);
+        assert_eq!(shortcut_for("k", false, Command), Some(Shortcut::Palette));
+        assert_eq!(
+            shortcut_for("K", true, Command),
+            Some(Shortcut::Palette),
+            "the palette opens from a field too"
+        );
+        assert_eq!(
+            shortcut_for("k", false, Other),
+            None,
+            "Ctrl+Alt+K is not ours"
+        );
+        assert_eq!(
+            shortcut_for("j", false, Command),
+            None,
+            "Ctrl+J stays the browser's"
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! it runs, a visible wait on rate limiting, the error with a retry, and a notice when part of
 //! the data could not be read. Refused credentials end the connection (the client does that).
 
-use super::ErrorNotice;
+use super::{remember_users, ErrorNotice};
 use crate::browser;
 use crate::client::use_requests;
 use leptos::prelude::*;
@@ -50,8 +50,9 @@ pub fn UsersLoader<V: IntoView + 'static>(
                     backend.load_users(&transport, &events).await
                 })
                 .await;
-        if load.is_ok() {
+        if let Ok(load) = &load {
             browser::mark("users-loaded");
+            remember_users(&load.users);
         }
         load
     });

@@ -122,3 +122,68 @@ async fn compact_at_a_desk_touch_sized_on_a_tablet_and_the_choice_is_remembered(
     );
     h.finish().await;
 }
+
+/// For each card (row) of the sessions table `table`: whether its state, device and action
+/// buttons all lie inside it, and whether the table scrolls sideways.
+async fn cards(h: &Harness, table: &str) -> Value {
+    h.script(&format!(
+        "const wrap = document.querySelector('{table}').closest('.table-wrap'); \
+         const rows = [...document.querySelectorAll('{table} tbody tr')]; \
+         const inside = (row, css) => [...row.querySelectorAll(css)].every(e => {{ \
+             const r = e.getBoundingClientRect(), c = row.getBoundingClientRect(); \
+             return r.width > 0 && r.left >= c.left && r.right <= c.right \
+                 && r.top >= c.top && r.bottom <= c.bottom; }}); \
+         return {{ \
+             sideways: wrap.scrollWidth > wrap.clientWidth + 1, \
+             rows: rows.length, \
+             whole: rows.filter(r => inside(r, 'td[data-label=State], td[data-label=Device], .row-actions button') \
+                 && r.querySelector('.row-actions button')).length, \
+             labelled: rows.every(r => getComputedStyle(r.querySelector('td[data-label]'), '::before').content.length > 2), \
+         }};"
+    ))
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_tablet_sessions_are_cards_that_keep_state_device_and_actions_together() {
+    let h = Harness::start(30).await;
+    h.emulate_touch(true).await;
+    h.set_screen(Screen::Tablet).await;
+    h.connect_with_token().await;
+    h.wait_for_text("table.users caption", "30 users").await;
+    let busy = h
+        .sandbox_users()
+        .into_iter()
+        .max_by_key(|u| u.sessions.len())
+        .unwrap();
+    h.browser
+        .goto(&h.app_url(&format!("/users/{}", busy.id)))
+        .await
+        .unwrap();
+    h.wait_for_text("table.sessions caption", "session").await;
+    let user_page = cards(&h, "table.sessions").await;
+    assert_eq!(user_page["sideways"], Value::Bool(false), "{user_page}");
+    assert_eq!(user_page["rows"], Value::from(busy.sessions.len()));
+    assert_eq!(user_page["whole"], user_page["rows"], "{user_page}");
+    assert_eq!(user_page["labelled"], Value::Bool(true));
+    h.screenshot("user-cards", Screen::Tablet).await;
+
+    h.click("nav.sections a[href$='/sessions']").await;
+    h.wait_for_text("table.all-sessions caption", "sessions")
+        .await;
+    let all = cards(&h, "table.all-sessions").await;
+    assert_eq!(all["sideways"], Value::Bool(false), "{all}");
+    assert_eq!(all["whole"], all["rows"], "{all}");
+    assert!(all["rows"].as_u64().unwrap() > 10);
+    assert!(small_targets(&h).await.is_empty());
+
+    // On a desk the same sessions are a table again.
+    h.emulate_touch(false).await;
+    h.set_screen(Screen::Desktop).await;
+    assert_eq!(
+        h.script("return getComputedStyle(document.querySelector('table.all-sessions tbody tr')).display;")
+            .await,
+        Value::from("table-row")
+    );
+    h.finish().await;
+}

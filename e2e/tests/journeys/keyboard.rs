@@ -98,3 +98,95 @@ async fn shortcuts_move_select_open_and_stay_out_of_fields() {
         .starts_with("/users/"));
     h.finish().await;
 }
+
+/// The palette's lines, as shown.
+async fn palette_lines(h: &Harness) -> Vec<String> {
+    let lines = h
+        .script(
+            "return [...document.querySelectorAll('#palette-options li')].map(li => li.innerText);",
+        )
+        .await;
+    serde_json::from_value(lines).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_palette_goes_to_a_user_by_name_or_id_a_page_or_an_action() {
+    let h = Harness::start(30).await;
+    h.connect_with_token().await;
+    h.wait_for_text("table.users caption", "30 users").await;
+    let users = h.sandbox_users();
+    let anna = &users[7];
+    let name = h.display_name(&anna.id).unwrap();
+
+    // Ctrl+K opens it even from the search field; a user's name (any case) finds them and
+    // Enter goes to their page.
+    h.press('/').await;
+    h.press_with_ctrl('k').await;
+    h.wait_for_text("[role=dialog] h2", "Go to").await;
+    assert_eq!(
+        h.script("return document.activeElement.className;").await,
+        Value::from("palette-input")
+    );
+    for c in name.to_uppercase().chars() {
+        h.press(c).await;
+    }
+    // The user comes first.
+    h.wait_for_text("#palette-options li:first-child", &name)
+        .await;
+    h.press(Key::Enter.into()).await;
+    h.wait_for_text("h1", &name).await;
+    assert!(!h.exists("[role=dialog]").await);
+    assert!(h
+        .browser
+        .current_url()
+        .await
+        .unwrap()
+        .path()
+        .ends_with(&anna.id));
+
+    // By id, with the arrows: the second line is the next match.
+    h.press_with_ctrl('k').await;
+    h.wait_for_text("[role=dialog] h2", "Go to").await;
+    for c in users[3].id.chars() {
+        h.press(c).await;
+    }
+    h.wait_for_text("#palette-options li:first-child", &users[3].id)
+        .await;
+    h.press(Key::Enter.into()).await;
+    h.wait_for_text("h1", &h.display_name(&users[3].id).unwrap())
+        .await;
+
+    // A page, by the arrow keys.
+    h.press_with_ctrl('k').await;
+    for c in "sess".chars() {
+        h.press(c).await;
+    }
+    let lines = palette_lines(&h).await;
+    let page = lines
+        .iter()
+        .position(|l| l.starts_with("Sessions") && l.ends_with("Page"))
+        .unwrap_or_else(|| panic!("no Sessions page in {lines:?}"));
+    for _ in 0..page {
+        h.press(Key::Down.into()).await;
+    }
+    h.press(Key::Enter.into()).await;
+    h.wait_for_path("/sessions").await;
+
+    // An action: the theme switches; Escape closes without doing anything.
+    h.press_with_ctrl('k').await;
+    for c in "theme".chars() {
+        h.press(c).await;
+    }
+    h.press(Key::Enter.into()).await;
+    assert_eq!(
+        h.script("return document.documentElement.getAttribute('data-theme');")
+            .await,
+        Value::from("light")
+    );
+    h.press_with_ctrl('k').await;
+    h.press('x').await;
+    h.press(Key::Escape.into()).await;
+    assert!(!h.exists("[role=dialog]").await);
+    h.wait_for_path("/sessions").await;
+    h.finish().await;
+}

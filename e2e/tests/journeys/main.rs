@@ -2,6 +2,7 @@
 //! one test; screenshots go to `tests/output/`. Run with
 //! `cargo test -p roster-e2e --features journeys` after `trunk build --release`.
 
+mod accessibility;
 mod authsessions;
 mod bulk;
 mod connect;

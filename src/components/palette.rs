@@ -1,0 +1,288 @@
+//! The command palette (Ctrl+K or Cmd+K): one field that goes to any user by name or id, to
+//! any page the backend offers and runs the console's own actions. Users come from the backend:
+//! asked of the server where it searches them, else from the users this console has loaded.
+
+use super::Modal;
+use crate::client::{use_client, use_requests};
+use crate::prefs::{self, Density, Theme};
+use crate::routes::{section_label, Route};
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use roster_core::backend::{Api, Section};
+use roster_core::model::{User, UserId};
+use roster_core::palette::rank;
+use roster_core::table::server::PageAt;
+use roster_core::table::users::UsersView;
+
+/// How many users the palette lists at once.
+const USERS_SHOWN: usize = 8;
+
+/// The users this console has loaded (id and name), for the palette to find by name.
+#[derive(Clone, Copy)]
+struct KnownUsers(RwSignal<Vec<(UserId, String)>>);
+
+/// Keeps the users of the connected backend for the palette (once, in the app).
+pub fn provide_known_users() {
+    provide_context(KnownUsers(RwSignal::new(Vec::new())));
+}
+
+/// Tells the palette which users the backend has (after they load in full).
+pub fn remember_users(users: &[User]) {
+    if let Some(KnownUsers(known)) = use_context::<KnownUsers>() {
+        known.set(
+            users
+                .iter()
+                .map(|u| (u.id.clone(), u.label().to_string()))
+                .collect(),
+        );
+    }
+}
+
+/// What an entry does.
+#[derive(Clone, Debug, PartialEq)]
+enum Command {
+    Go(Route),
+    FindUsers(String),
+    FindSessions(String),
+    Theme,
+    Density,
+    Shortcuts,
+    Disconnect,
+}
+
+/// One line of the palette: what it says, what kind of thing it is, what it does.
+#[derive(Clone, Debug, PartialEq)]
+struct Entry {
+    label: String,
+    kind: &'static str,
+    command: Command,
+}
+
+/// The palette, open while `open` is true; `on_shortcuts` shows the keyboard shortcuts.
+#[component]
+pub fn Palette(open: RwSignal<bool>, #[prop(into)] on_shortcuts: Callback<()>) -> impl IntoView {
+    move || {
+        open.get()
+            .then(|| view! { <PaletteDialog open=open on_shortcuts=on_shortcuts /> })
+    }
+}
+
+#[component]
+fn PaletteDialog(open: RwSignal<bool>, on_shortcuts: Callback<()>) -> impl IntoView {
+    let client = use_client();
+    let requests = use_requests();
+    let navigate = use_navigate();
+    let known = use_context::<KnownUsers>().map(|KnownUsers(k)| k);
+    let query = RwSignal::new(String::new());
+    let active = RwSignal::new(0usize);
+
+    // The users the query finds: the server's first page where it searches, else the loaded
+    // users ranked here.
+    let found = LocalResource::new(move || {
+        let q = query.get();
+        let on_server = client.capabilities().is_some_and(|c| c.users_on_server);
+        let has_users = client
+            .capabilities()
+            .is_some_and(|c| c.sections.contains(&Section::Users));
+        async move {
+            if q.trim().is_empty() || !has_users {
+                return Vec::new();
+            }
+            if on_server {
+                let view = UsersView {
+                    search: q.trim().to_string(),
+                    ..UsersView::default()
+                };
+                let page = requests
+                    .read(move |backend, transport| async move {
+                        backend.query_users(&transport, &view, &PageAt::Start).await
+                    })
+                    .await;
+                let users = page.map(|p| p.items).unwrap_or_default();
+                return users
+                    .iter()
+                    .take(USERS_SHOWN)
+                    .map(|u| (u.id.clone(), u.label().to_string()))
+                    .collect();
+            }
+            let Some(known) = known else {
+                return Vec::new();
+            };
+            known.with_untracked(|users| {
+                let texts = users.iter().map(|(id, name)| (id.as_str(), name.as_str()));
+                let joined: Vec<String> = texts.map(|(id, name)| format!("{name} {id}")).collect();
+                rank(&q, joined.iter().map(String::as_str), USERS_SHOWN)
+                    .into_iter()
+                    .map(|at| users[at].clone())
+                    .collect::<Vec<_>>()
+            })
+        }
+    });
+
+    let entries = Memo::new(move |_| {
+        let q = query.get();
+        let typed = q.trim().to_string();
+        let mut entries: Vec<Entry> = found
+            .get()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(id, name)| Entry {
+                label: if name == id.as_str() {
+                    name
+                } else {
+                    format!("{name} · {}", id.as_str())
+                },
+                kind: "User",
+                command: Command::Go(Route::User(id)),
+            })
+            .collect();
+        let sections = client.capabilities().map_or(&[][..], |c| c.sections);
+        // Then the pages and actions the query names, then the query itself as an id or a search.
+        let mut fixed: Vec<Entry> = sections
+            .iter()
+            .map(|&s| Entry {
+                label: section_label(s).to_string(),
+                kind: "Page",
+                command: Command::Go(Route::of(s)),
+            })
+            .collect();
+        fixed.extend([
+            entry("Switch the theme", Command::Theme),
+            entry("Switch the density", Command::Density),
+            entry("Keyboard shortcuts", Command::Shortcuts),
+        ]);
+        if client.is_connected() {
+            fixed.push(entry("Disconnect", Command::Disconnect));
+        }
+        let picked = rank(&q, fixed.iter().map(|e| e.label.as_str()), fixed.len());
+        entries.extend(picked.into_iter().map(|at| fixed[at].clone()));
+        if !typed.is_empty() && sections.contains(&Section::Users) {
+            entries.push(Entry {
+                label: format!("Open the user with id “{typed}”"),
+                kind: "User",
+                command: Command::Go(Route::User(UserId::from(typed.clone()))),
+            });
+            entries.push(Entry {
+                label: format!("Find users matching “{typed}”"),
+                kind: "Search",
+                command: Command::FindUsers(typed.clone()),
+            });
+        }
+        if !typed.is_empty() && sections.contains(&Section::Sessions) {
+            entries.push(Entry {
+                label: format!("Find sessions matching “{typed}”"),
+                kind: "Search",
+                command: Command::FindSessions(typed.clone()),
+            });
+        }
+        entries
+    });
+    // A new list starts at its first entry.
+    Effect::new(move |_| {
+        entries.track();
+        active.set(0);
+    });
+
+    let run = move |command: Command| {
+        open.set(false);
+        match command {
+            Command::Go(route) => navigate(&route.path(), Default::default()),
+            Command::FindUsers(q) => {
+                navigate(&Route::Users.with_query(&[("q", q)]), Default::default())
+            }
+            Command::FindSessions(q) => {
+                navigate(&Route::Sessions.with_query(&[("q", q)]), Default::default())
+            }
+            Command::Theme => prefs::cycle::<Theme>(),
+            Command::Density => prefs::cycle::<Density>(),
+            Command::Shortcuts => on_shortcuts.run(()),
+            Command::Disconnect => {
+                client.sign_out();
+                navigate(&Route::Connect.path(), Default::default());
+            }
+        }
+    };
+    let run_active = {
+        let run = run.clone();
+        move || {
+            let command = entries.with_untracked(|e| e.get(active.get_untracked()).cloned());
+            if let Some(entry) = command {
+                run(entry.command);
+            }
+        }
+    };
+    let keydown = move |ev: leptos::ev::KeyboardEvent| {
+        let len = entries.with_untracked(Vec::len);
+        match ev.key().as_str() {
+            "ArrowDown" if len > 0 => {
+                ev.prevent_default();
+                active.update(|a| *a = (*a + 1) % len);
+            }
+            "ArrowUp" if len > 0 => {
+                ev.prevent_default();
+                active.update(|a| *a = (*a + len - 1) % len);
+            }
+            "Enter" => {
+                ev.prevent_default();
+                run_active();
+            }
+            _ => {}
+        }
+    };
+    let option_id = |at: usize| format!("palette-option-{at}");
+
+    view! {
+        <Modal title="Go to" on_close=move |_| open.set(false)>
+            <input
+                type="search"
+                class="palette-input"
+                role="combobox"
+                aria-label="A user's name or id, a page or an action"
+                aria-expanded="true"
+                aria-controls="palette-options"
+                aria-autocomplete="list"
+                aria-activedescendant=move || option_id(active.get())
+                placeholder="A user's name or id, a page or an action"
+                autocomplete="off"
+                prop:value=move || query.get()
+                on:input=move |ev| query.set(event_target_value(&ev))
+                on:keydown=keydown
+            />
+            <ul id="palette-options" class="palette-options" role="listbox" aria-label="Results">
+                {move || {
+                    let run = run.clone();
+                    entries
+                        .get()
+                        .into_iter()
+                        .enumerate()
+                        .map(|(at, entry)| {
+                            let run = run.clone();
+                            let command = entry.command.clone();
+                            view! {
+                                <li
+                                    id=option_id(at)
+                                    role="option"
+                                    aria-selected=move || (active.get() == at).to_string()
+                                    class:active=move || active.get() == at
+                                    on:click=move |_| run(command.clone())
+                                    on:mousemove=move |_| active.set(at)
+                                >
+                                    <span class="palette-label">{entry.label}</span>
+                                    <span class="palette-kind">{entry.kind}</span>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </ul>
+        </Modal>
+    }
+}
+
+fn entry(label: &str, command: Command) -> Entry {
+    Entry {
+        label: label.to_string(),
+        kind: "Action",
+        command,
+    }
+}
