@@ -147,7 +147,7 @@ impl Client {
     /// Ends the connection if `err` says the credentials were refused; true if it did.
     pub fn refused(&self, err: &ApiError) -> bool {
         if err.needs_reconnect() {
-            self.disconnect(Some(err.message()));
+            self.disconnect(Some(crate::text::error(err)));
         }
         err.needs_reconnect()
     }

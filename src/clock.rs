@@ -32,8 +32,8 @@ pub fn use_clock() -> Signal<DateTime<Utc>> {
     }
 }
 
-/// "3 minutes ago" for `at`, kept true as the clock moves.
+/// "3 minutes ago" for `at` in the admin's language, kept true as the clock moves.
 pub fn relative(at: Option<DateTime<Utc>>) -> impl Fn() -> String + Send + Sync + 'static {
     let now = use_clock();
-    move || roster_core::model::time::relative(at, now.get())
+    move || crate::text::relative(at, now.get())
 }

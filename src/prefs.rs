@@ -24,8 +24,8 @@ pub trait Preference: Copy + PartialEq + Send + Sync + 'static {
         self.key()
     }
 
-    /// What the button shows.
-    fn label(self) -> &'static str;
+    /// What the button shows, in the admin's language.
+    fn label(self) -> String;
 
     /// The next choice of the button, back to the first after the last.
     fn next(self) -> Self {
@@ -65,11 +65,11 @@ impl Preference for Theme {
         }
     }
 
-    fn label(self) -> &'static str {
+    fn label(self) -> String {
         match self {
-            Theme::System => "Theme: system",
-            Theme::Light => "Theme: light",
-            Theme::Dark => "Theme: dark",
+            Theme::System => tr!(prefs.theme_system),
+            Theme::Light => tr!(prefs.theme_light),
+            Theme::Dark => tr!(prefs.theme_dark),
         }
     }
 }
@@ -108,11 +108,11 @@ impl Preference for Density {
         }
     }
 
-    fn label(self) -> &'static str {
+    fn label(self) -> String {
         match self {
-            Density::Auto => "Density: auto",
-            Density::Compact => "Density: compact",
-            Density::Comfortable => "Density: comfortable",
+            Density::Auto => tr!(prefs.density_auto),
+            Density::Compact => tr!(prefs.density_compact),
+            Density::Comfortable => tr!(prefs.density_comfortable),
         }
     }
 }
@@ -173,7 +173,7 @@ pub fn cycle<P: Preference>() {
 #[component]
 pub fn PreferenceToggle<P: Preference>(
     id: &'static str,
-    title: &'static str,
+    title: String,
     #[prop(optional)] _choice: std::marker::PhantomData<P>,
 ) -> impl IntoView {
     let choice = use_preference::<P>();

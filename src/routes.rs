@@ -63,13 +63,13 @@ impl Route {
     }
 }
 
-/// A section's name in the top bar.
-pub fn section_label(section: Section) -> &'static str {
+/// A section's name in the top bar, in the admin's language.
+pub fn section_label(section: Section) -> String {
     match section {
-        Section::Users => "Users",
-        Section::Sessions => "Sessions",
-        Section::Policy => "Policy",
-        Section::Activity => "Activity",
+        Section::Users => tr!(sections.users),
+        Section::Sessions => tr!(sections.sessions),
+        Section::Policy => tr!(sections.policy),
+        Section::Activity => tr!(sections.activity),
     }
 }
 

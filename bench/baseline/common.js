@@ -107,7 +107,10 @@ function startTable({ rows, matches, compare, sort, row, noun, search }) {
   function render() {
     const total = state.rows.length;
     const n = state.shown.length;
-    $("caption").textContent = n === total ? `${total} ${noun}` : `${n} of ${total} ${noun}`;
+    // Numbers as the console says them in English (Intl: "2,000").
+    const fmt = (x) => x.toLocaleString("en");
+    $("caption").textContent =
+      n === total ? `${fmt(total)} ${noun}` : `${fmt(n)} of ${fmt(total)} ${noun}`;
     const start = Math.min(state.page * ROWS, n);
     const end = Math.min(start + ROWS, n);
     const now = Date.now();

@@ -77,3 +77,27 @@ impl Transport for Http {
         f64::from(Utc::now().timestamp_subsec_nanos()) / 1e9
     }
 }
+
+/// `n` as the console's English shows it (the browser's `Intl`): "12,345".
+pub fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod grouped_tests {
+    #[test]
+    fn thousands_are_grouped_by_commas() {
+        assert_eq!(super::grouped(0), "0");
+        assert_eq!(super::grouped(999), "999");
+        assert_eq!(super::grouped(1000), "1,000");
+        assert_eq!(super::grouped(1_234_567), "1,234,567");
+    }
+}

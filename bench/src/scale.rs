@@ -192,7 +192,11 @@ async fn measure(driver: &Driver, sandbox: &RunningSandbox, run: u32) -> Run {
         .filter(|u| u.locked)
         .count();
     let total = sandbox.state.journeyapps().user_count().unwrap();
-    let caption = format!("{locked} of {total} users");
+    let caption = format!(
+        "{} of {} users",
+        roster_bench::grouped(locked as u64),
+        roster_bench::grouped(total)
+    );
     let filter = find(&browser, "#status-filter").await;
     figures.journeyapps_filter = timed(
         &browser,
@@ -224,7 +228,7 @@ async fn measure(driver: &Driver, sandbox: &RunningSandbox, run: u32) -> Run {
         let pda = query::parse("identity.envName=eq:PDA").unwrap();
         sandbox.state.portos().count_matching(&pda).unwrap()
     };
-    let caption = format!("{pdas} sessions");
+    let caption = format!("{} sessions", roster_bench::grouped(pdas));
     let filter = find(&browser, "#environment-filter").await;
     figures.portos_filter = timed(
         &browser,

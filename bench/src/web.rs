@@ -27,7 +27,7 @@ use roster_core::backend::{Api, Connection, Credentials, Kind};
 use roster_core::model::User;
 use roster_core::table::sessions::{SessionColumn, SessionsData, SessionsView};
 use roster_core::table::users::{UserColumn, UsersData, UsersView};
-use roster_core::table::{caption as table_caption, TableModel, TableView};
+use roster_core::table::{TableModel, TableView};
 use roster_e2e::Driver;
 use roster_sandbox::RunningSandbox;
 use serde_json::{json, Value};
@@ -311,9 +311,17 @@ async fn site(page: Page, dir: &Path, files: Vec<PathBuf>, users: u32) -> Site {
     }
 }
 
-/// The caption for `shown` of `total` rows of `table`, as the console words it.
+/// The caption for `shown` of `total` rows of `table`, as the console words it in English.
 fn caption(table: Table, shown: usize, total: usize) -> String {
-    table_caption(Some(shown as u64), Some(total as u64), table.noun())
+    let noun = table.noun();
+    match shown == total {
+        true => format!("{} {noun}", roster_bench::grouped(total as u64)),
+        false => format!(
+            "{} of {} {noun}",
+            roster_bench::grouped(shown as u64),
+            roster_bench::grouped(total as u64)
+        ),
+    }
 }
 
 /// The users table's keystrokes and sort clicks.
@@ -1144,9 +1152,9 @@ mod tests {
 
     #[test]
     fn captions_say_how_many_of_how_many() {
-        assert_eq!(caption(Table::Users, 10_000, 10_000), "10000 users");
-        assert_eq!(caption(Table::Users, 12, 10_000), "12 of 10000 users");
-        assert_eq!(caption(Table::Sessions, 3, 30_000), "3 of 30000 sessions");
+        assert_eq!(caption(Table::Users, 10_000, 10_000), "10,000 users");
+        assert_eq!(caption(Table::Users, 12, 10_000), "12 of 10,000 users");
+        assert_eq!(caption(Table::Sessions, 3, 30_000), "3 of 30,000 sessions");
         assert_eq!(letter_key('q'), "q");
     }
 }

@@ -629,6 +629,26 @@ impl Harness {
         serde_json::from_value(found).unwrap()
     }
 
+    /// Makes the browser prefer language `tag` ("sk"), as a browser set up in that language
+    /// would: its `navigator.languages` and its default locale. Pages opened after it see it.
+    pub async fn prefer_language(&self, tag: &str) {
+        let agent = self.script("return navigator.userAgent;").await;
+        self.driver
+            .cdp(
+                &self.browser,
+                "Network.setUserAgentOverride",
+                json!({ "userAgent": agent, "acceptLanguage": tag }),
+            )
+            .await;
+        self.driver
+            .cdp(
+                &self.browser,
+                "Emulation.setLocaleOverride",
+                json!({ "locale": tag }),
+            )
+            .await;
+    }
+
     /// Presses Ctrl with `key`, as one chord.
     pub async fn press_with_ctrl(&self, key: char) {
         use fantoccini::actions::{InputSource, KeyAction, KeyActions};

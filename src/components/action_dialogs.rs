@@ -2,6 +2,7 @@
 //! a plain confirmation to sign devices out, a typed one (the user's id or name) to wipe data.
 
 use super::Modal;
+use crate::text;
 use leptos::prelude::*;
 use roster_core::model::action::{Action, ActionKind};
 use roster_core::model::{Session, User};
@@ -11,10 +12,11 @@ use roster_core::model::{Session, User};
 fn TypedConfirmation(user: User, typed: RwSignal<String>) -> impl IntoView {
     view! {
         <label for="confirm-typed">
-            "Type the user id "
+            {tr!(dialogs.type_id)}
+            " "
             <code>{user.id.to_string()}</code>
-            {user.display_name.clone().map(|name| format!(" or the name “{name}”"))}
-            " to confirm"
+            {user.display_name.clone().map(|name| tr!(dialogs.or_name, name = name))}
+            {tr!(dialogs.to_confirm)}
         </label>
         <input
             id="confirm-typed"
@@ -37,7 +39,7 @@ fn DialogButtons(
 ) -> impl IntoView {
     view! {
         <div class="dialog-buttons">
-            <button type="button" on:click=move |_| on_close.run(())>"Cancel"</button>
+            <button type="button" on:click=move |_| on_close.run(())>{tr!(common.cancel)}</button>
             <button
                 type="button"
                 class=if danger { "danger confirm" } else { "primary confirm" }
@@ -72,11 +74,12 @@ pub fn LockDialog(
     let devices = user.sessions.len();
     let typed_user = user.clone();
     view! {
-        <Modal title=format!("Lock {}", user.label()) on_close=on_close>
+        <Modal title=tr!(confirm.lock_title, who = user.label().to_string()) on_close=on_close>
             <p>
-                {format!(
-                    "{} will be signed out on all {devices} device(s) and cannot sign in until unlocked.",
-                    user.label(),
+                {tr!(
+                    dialogs.lock_body,
+                    who = user.label().to_string(),
+                    devices = text::count(devices as u64, "devices")
                 )}
             </p>
             {can_wipe.then(|| view! {
@@ -87,19 +90,18 @@ pub fn LockDialog(
                         prop:checked=move || wipe.get()
                         on:change=move |ev| wipe.set(event_target_checked(&ev))
                     />
-                    "Also wipe app data on all devices"
+                    {tr!(dialogs.also_wipe)}
                 </label>
             })}
             <Show when=move || wipe.get()>
                 <p class="warning">
-                    "Wiping permanently deletes the app's data on every device, including anything "
-                    "not yet uploaded. This cannot be undone."
+                    {tr!(dialogs.wipe_warning)}
                 </p>
                 <TypedConfirmation user=typed_user.clone() typed=typed />
             </Show>
             <DialogButtons
                 confirm_label=Signal::derive(move || {
-                    if wipe.get() { "Lock and wipe".to_string() } else { "Lock".to_string() }
+                    if wipe.get() { text::said("Lock and wipe") } else { text::said("Lock") }
                 })
                 enabled=confirmed
                 danger=true
@@ -126,15 +128,14 @@ pub fn ActionDialog(
 ) -> impl IntoView {
     let device = session
         .and_then(|s| s.label)
-        .unwrap_or_else(|| "this device".into());
+        .unwrap_or_else(|| tr!(dialogs.this_device));
     let who = user.label().to_string();
     let typed = RwSignal::new(String::new());
     let needs_typing = action.kind().confirmed_by_typing(&user);
-    let (title, mut explanation, confirm_label) = action.kind().confirmation(&who, &device);
+    let (title, mut explanation, confirm_label) = text::confirmation(action.kind(), &who, &device);
     if user.operator {
-        explanation.push_str(&format!(
-            " {who} is an operator: signing them out may stop their work on the product."
-        ));
+        explanation.push(' ');
+        explanation.push_str(&tr!(dialogs.operator, who = who.clone()));
     }
     let confirmed = {
         let user = user.clone();
@@ -145,7 +146,7 @@ pub fn ActionDialog(
             <p class:warning=needs_typing>{explanation}</p>
             {needs_typing.then(|| view! { <TypedConfirmation user=user.clone() typed=typed /> })}
             <DialogButtons
-                confirm_label=confirm_label.to_string()
+                confirm_label=confirm_label
                 enabled=confirmed
                 danger=needs_typing
                 on_confirm=on_confirm
@@ -182,7 +183,7 @@ pub fn SessionActionButtons(
                         }
                     }
                 >
-                    {kind.button()}
+                    {text::said(kind.button())}
                 </button>
             }
         })

@@ -4,6 +4,7 @@
 use super::{waiting_text, ErrorNotice};
 use crate::activity::{use_activity, ActivityLog};
 use crate::client::{use_requests, Requests};
+use crate::text;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use roster_core::backend::run::send_action;
@@ -66,26 +67,29 @@ impl ActionRunner {
                 .await;
             let _ = self.busy.try_set(false);
             let _ = waiting.try_set(None);
+            let name = text::said(action.name());
             let outcome = match result {
-                Ok(Performed::Done) => Outcome::Done(action.done_message(&who)),
-                Ok(Performed::AlreadyDone(why)) => Outcome::Done(format!(
-                    "{} on {who}: {why}; nothing needed doing.",
-                    action.name()
+                Ok(Performed::Done) => Outcome::Done(text::done(&action, &who)),
+                Ok(Performed::AlreadyDone(why)) => Outcome::Done(tr!(
+                    outcome.already_done,
+                    action = name.clone(),
+                    who = who.clone(),
+                    why = text::said(why)
                 )),
-                Err(err) if err.may_have_run() => Outcome::Unknown(format!(
-                    "{} on {who}: {} The page now shows what the server has; check it before \
-                     trying again.",
-                    action.name(),
-                    err.lost_answer()
+                Err(err) if err.may_have_run() => Outcome::Unknown(tr!(
+                    outcome.lost,
+                    action = name.clone(),
+                    who = who.clone(),
+                    lost = text::lost_answer(&err)
                 )),
-                Err(err) => Outcome::Failed(err.message()),
+                Err(err) => Outcome::Failed(text::error(&err)),
             };
             let logged = match &outcome {
-                Outcome::Done(_) => "Done".to_string(),
-                Outcome::Failed(message) => format!("Failed: {message}"),
-                Outcome::Unknown(message) => format!("Unknown: {message}"),
+                Outcome::Done(_) => tr!(outcome.done),
+                Outcome::Failed(message) => tr!(outcome.failed, message = message.clone()),
+                Outcome::Unknown(message) => tr!(outcome.unknown, message = message.clone()),
             };
-            self.log.record(action.name(), &[who], logged);
+            self.log.record(&name, &[who], logged);
             let _ = self.outcome.try_set(Some(outcome));
             after();
         });

@@ -7,12 +7,12 @@ use super::{ErrorNotice, Modal};
 use crate::activity::use_activity;
 use crate::browser;
 use crate::client::use_requests;
+use crate::text;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use roster_core::backend::run::{run_bulk, settle_unknowns, BulkEnd, BulkEvent};
 use roster_core::bulk::{BulkRun, Progress, TargetOutcome};
 use roster_core::model::action::{ActionKind, Scope};
-use roster_core::words;
 
 /// Targets named in the confirmation.
 const NAMED_IN_CONFIRMATION: usize = 5;
@@ -37,8 +37,8 @@ pub fn BulkDialog(run: BulkRun, #[prop(into)] on_close: Callback<bool>) -> impl 
     let requests = use_requests();
     let log = use_activity();
     let count = run.targets.len();
-    let name = run.name();
-    let warning = run.warning();
+    let name = text::said(run.name());
+    let warning = run.warning().map(text::said);
     let operators = run.on_operators();
     let by_typing = run.confirmed_by_typing();
     let noun = match run.targets.first().map(|t| t.action.kind().scope()) {
@@ -105,11 +105,19 @@ pub fn BulkDialog(run: BulkRun, #[prop(into)] on_close: Callback<bool>) -> impl 
             let _ = changed.try_update_value(|c| *c |= run.changed_anything());
             let labels: Vec<String> = run.targets.iter().map(|t| t.label.clone()).collect();
             let outcome = match &end {
-                BulkEnd::Stopped(err) => format!("{}; stopped: {}", run.summary(), err.message()),
-                BulkEnd::Cancelled => format!("{}; cancelled", run.summary()),
-                BulkEnd::Finished => run.summary(),
+                BulkEnd::Stopped(err) => tr!(
+                    bulk.log_stopped,
+                    summary = text::summary(&run),
+                    error = text::error(err)
+                ),
+                BulkEnd::Cancelled => tr!(bulk.log_cancelled, summary = text::summary(&run)),
+                BulkEnd::Finished => text::summary(&run),
             };
-            log.record(&format!("{name} (bulk)"), &labels, outcome);
+            log.record(
+                &tr!(bulk.log_name, name = text::said(run.name())),
+                &labels,
+                outcome,
+            );
             let _ = waiting.try_set(None);
             // The page may be gone (a refused run disconnects): then there is nothing to tell.
             let _ = stage.try_set(Stage::Ended(run, end, lost));
@@ -124,32 +132,33 @@ pub fn BulkDialog(run: BulkRun, #[prop(into)] on_close: Callback<bool>) -> impl 
     });
     let confirmed =
         Signal::derive(move || !by_typing || typed.with(|t| t.trim() == count.to_string()));
+    let title = format!("{name}: {}", text::count(count as u64, noun));
     let body = move || {
         match stage.get() {
         // Every ticked row was already as asked (e.g. "Unlock" on unlocked users).
         Stage::Confirm if count == 0 => view! {
-            <p>"None of the selected rows needs this: there is nothing to send."</p>
+            <p>{tr!(bulk.nothing)}</p>
             <div class="dialog-buttons">
-                <button type="button" class="primary" on:click=move |_| close.run(())>"Close"</button>
+                <button type="button" class="primary" on:click=move |_| close.run(())>{tr!(common.close)}</button>
             </div>
         }
         .into_any(),
         Stage::Confirm => {
             let more = count.saturating_sub(first_targets.len());
             view! {
-                <p>{format!("{name}: {}.", words::count(count as u64, noun))}</p>
+                <p>{format!("{name}: {}.", text::count(count as u64, noun))}</p>
                 <ul class="bulk-targets">
                     {first_targets.iter().map(|t| view! { <li>{t.clone()}</li> }).collect_view()}
-                    {(more > 0).then(|| view! { <li>{format!("and {more} more")}</li> })}
+                    {(more > 0).then(|| view! { <li>{tr!(bulk.and_more, more = more)}</li> })}
                 </ul>
-                {warning.map(|text| view! { <p class="warning">{text}</p> })}
+                {warning.clone().map(|text| view! { <p class="warning">{text}</p> })}
                 {(operators > 0).then(|| view! {
                     <p class="warning" id="bulk-operators">
                         {operator_warning(operators, noun)}
                     </p>
                 })}
                 {by_typing.then(|| view! {
-                    <label for="bulk-confirm-count">{format!("Type {count} to confirm")}</label>
+                    <label for="bulk-confirm-count">{tr!(bulk.type_count, count = count)}</label>
                     <input
                         id="bulk-confirm-count"
                         inputmode="numeric"
@@ -159,7 +168,7 @@ pub fn BulkDialog(run: BulkRun, #[prop(into)] on_close: Callback<bool>) -> impl 
                     />
                 })}
                 <div class="dialog-buttons">
-                    <button type="button" on:click=move |_| close.run(())>"Cancel"</button>
+                    <button type="button" on:click=move |_| close.run(())>{tr!(common.cancel)}</button>
                     <button
                         type="button"
                         class=if by_typing { "danger confirm" } else { "primary confirm" }
@@ -176,7 +185,7 @@ pub fn BulkDialog(run: BulkRun, #[prop(into)] on_close: Callback<bool>) -> impl 
             <ProgressBar progress=progress />
             {move || waiting.get().map(|ms| view! {
                 <p class="notice" role="status">
-                    {format!("The backend is rate limiting; resuming in {} s without resending anything.", ms.div_ceil(1000))}
+                    {tr!(bulk.waiting, seconds = ms.div_ceil(1000))}
                 </p>
             })}
             <div class="dialog-buttons">
@@ -185,7 +194,7 @@ pub fn BulkDialog(run: BulkRun, #[prop(into)] on_close: Callback<bool>) -> impl 
                     id="bulk-cancel"
                     on:click=move |_| cancel.set_value(true)
                 >
-                    "Cancel after this chunk"
+                    {tr!(bulk.cancel_chunk)}
                 </button>
             </div>
         }
@@ -193,8 +202,7 @@ pub fn BulkDialog(run: BulkRun, #[prop(into)] on_close: Callback<bool>) -> impl 
         Stage::Settling => view! {
             <ProgressBar progress=progress />
             <p class="notice" role="status" id="bulk-settling">
-                "Some answers were lost on the way back: reading those targets back from the \
-                 server to see whether they were done…"
+                {tr!(bulk.settling)}
             </p>
         }
         .into_any(),
@@ -206,9 +214,9 @@ pub fn BulkDialog(run: BulkRun, #[prop(into)] on_close: Callback<bool>) -> impl 
                 <ProgressBar progress=Signal::stored(run.progress()) />
                 {lost.then(|| view! { <p class="notice" id="bulk-lost">{lost_answers_text(&run)}</p> })}
                 {match end {
-                    BulkEnd::Finished => view! { <p class="notice ok" role="status" id="bulk-summary">{format!("Finished: {}.", run.summary())}</p> }.into_any(),
-                    BulkEnd::Cancelled => view! { <p class="notice" role="status" id="bulk-summary">{format!("Cancelled: {}.", run.summary())}</p> }.into_any(),
-                    BulkEnd::Stopped(err) => view! { <ErrorNotice message=format!("Stopped: {}. {}", run.summary(), err.message()) /> }.into_any(),
+                    BulkEnd::Finished => view! { <p class="notice ok" role="status" id="bulk-summary">{tr!(bulk.finished, summary = text::summary(&run))}</p> }.into_any(),
+                    BulkEnd::Cancelled => view! { <p class="notice" role="status" id="bulk-summary">{tr!(bulk.cancelled, summary = text::summary(&run))}</p> }.into_any(),
+                    BulkEnd::Stopped(err) => view! { <ErrorNotice message=tr!(bulk.stopped, summary = text::summary(&run), error = text::error(&err)) /> }.into_any(),
                 }}
                 <BulkResults run=run />
                 <div class="dialog-buttons">
@@ -219,7 +227,7 @@ pub fn BulkDialog(run: BulkRun, #[prop(into)] on_close: Callback<bool>) -> impl 
                             browser::download("roster-bulk-results.csv", browser::CSV, &csv);
                         }
                     >
-                        "Download results (CSV)"
+                        {tr!(bulk.download)}
                     </button>
                     {(failed > 0).then(|| view! {
                         <button
@@ -227,11 +235,11 @@ pub fn BulkDialog(run: BulkRun, #[prop(into)] on_close: Callback<bool>) -> impl 
                             id="bulk-retry"
                             on:click=move |_| start(retry.clone())
                         >
-                            {format!("Retry the {failed} failed")}
+                            {tr!(bulk.retry, failed = failed)}
                         </button>
                     })}
                     <button type="button" class="primary" id="bulk-close" on:click=move |_| close.run(())>
-                        "Close"
+                        {tr!(common.close)}
                     </button>
                 </div>
             }
@@ -240,7 +248,7 @@ pub fn BulkDialog(run: BulkRun, #[prop(into)] on_close: Callback<bool>) -> impl 
     }
     };
     view! {
-        <Modal title=format!("{name}: {}", words::count(count as u64, noun)) on_close=close>
+        <Modal title=title on_close=close>
             {body}
         </Modal>
     }
@@ -265,7 +273,7 @@ pub fn BulkButtons(
                     prop:disabled=move || nothing_ticked.get()
                     on:click=move |_| on_pick.run(kind)
                 >
-                    {kind.button()}
+                    {text::said(kind.button())}
                 </button>
             }
         })
@@ -286,10 +294,12 @@ pub fn BulkHost(
 
 /// What the confirmation says when some targets are on operators.
 fn operator_warning(operators: usize, noun: &str) -> String {
-    match operators {
-        1 => format!("One of these {noun} is an operator's: signing an operator out may stop their work on the product."),
-        n => format!("{n} of these {noun} are operators': signing an operator out may stop their work on the product."),
-    }
+    tr!(
+        bulk.operators,
+        count = operators,
+        n = operators,
+        what = text::said(noun)
+    )
 }
 
 /// What the dialog says once lost answers were read back.
@@ -300,23 +310,14 @@ fn lost_answers_text(run: &BulkRun) -> String {
             .filter(|t| t.was_read_back() && (t.outcome == TargetOutcome::Done) == done)
             .count()
     };
-    let mut text = format!(
-        "Some answers were lost on the way back, so those targets were read back from the \
-         server: {} turned out done, {} not done.",
-        settled(true),
-        settled(false)
-    );
+    let mut text = tr!(bulk.lost, done = settled(true), not_done = settled(false));
     let unknown = run.progress().unknown;
     if unknown > 0 {
-        text.push_str(&format!(
-            " {unknown} could not be read back: they are shown as unknown and are never retried \
-             on their own."
-        ));
+        text.push(' ');
+        text.push_str(&tr!(bulk.lost_unknown, unknown = unknown));
     }
-    text.push_str(
-        " The console never sends a request twice; if a connection dropped, your browser may \
-         have resent a request by itself.",
-    );
+    text.push(' ');
+    text.push_str(&tr!(bulk.never_twice));
     text
 }
 
@@ -333,10 +334,13 @@ fn ProgressBar(#[prop(into)] progress: Signal<Progress>) -> impl IntoView {
             {move || {
                 let p = progress.get();
                 match p.unknown {
-                    0 => format!("{} done, {} failed, {} in all", p.done, p.failed, p.total),
-                    unknown => format!(
-                        "{} done, {} failed, {unknown} unknown, {} in all",
-                        p.done, p.failed, p.total
+                    0 => tr!(bulk.progress, done = p.done, failed = p.failed, total = p.total),
+                    unknown => tr!(
+                        bulk.progress_unknown,
+                        done = p.done,
+                        failed = p.failed,
+                        unknown = unknown,
+                        total = p.total
                     ),
                 }
             }}
@@ -359,8 +363,8 @@ fn BulkResults(run: BulkRun) -> impl IntoView {
             <table class="bulk-results">
                 <thead>
                     <tr>
-                        <th scope="col">"Target"</th>
-                        <th scope="col">"Outcome"</th>
+                        <th scope="col">{tr!(bulk.target)}</th>
+                        <th scope="col">{tr!(bulk.outcome)}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -369,11 +373,11 @@ fn BulkResults(run: BulkRun) -> impl IntoView {
                         .take(RESULT_ROWS)
                         .map(|t| {
                             let (class, text) = match (&t.outcome, t.note) {
-                                (TargetOutcome::Done, None) => ("done", "Done".to_string()),
-                                (TargetOutcome::Done, Some(note)) => ("done", format!("Done ({})", note.to_lowercase())),
-                                (TargetOutcome::Failed(message), _) => ("failed", format!("Failed: {message}")),
-                                (TargetOutcome::Unknown(message), _) => ("unknown", format!("Unknown: {message}")),
-                                (TargetOutcome::Pending, _) => ("pending", "Not sent".to_string()),
+                                (TargetOutcome::Done, None) => ("done", tr!(outcome.done)),
+                                (TargetOutcome::Done, Some(note)) => ("done", tr!(outcome.done_note, note = text::said(note))),
+                                (TargetOutcome::Failed(message), _) => ("failed", tr!(outcome.failed, message = text::said(message))),
+                                (TargetOutcome::Unknown(message), _) => ("unknown", tr!(outcome.unknown, message = text::said(message))),
+                                (TargetOutcome::Pending, _) => ("pending", tr!(outcome.not_sent)),
                             };
                             view! {
                                 <tr class=class>
@@ -387,7 +391,7 @@ fn BulkResults(run: BulkRun) -> impl IntoView {
             </table>
         </div>
         {(hidden > 0).then(|| view! {
-            <p class="hint">{format!("{hidden} more in the CSV download.")}</p>
+            <p class="hint">{tr!(bulk.more_in_csv, hidden = hidden)}</p>
         })}
     }
 }

@@ -5,6 +5,7 @@ use super::{ErrorNotice, Modal};
 use crate::activity::use_activity;
 use crate::browser;
 use crate::client::use_requests;
+use crate::text;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -58,11 +59,11 @@ pub fn EnrollmentDialog(user: User, #[prop(into)] on_close: Callback<()>) -> imp
                 })
                 .await;
             let logged = match &result {
-                Ok(_) => "Issued, valid 5 minutes".to_string(),
-                Err(err) => format!("Failed: {}", err.message()),
+                Ok(_) => tr!(enroll.issued),
+                Err(err) => tr!(outcome.failed, message = text::error(err)),
             };
             if let Some(who) = who.try_get_value() {
-                log.record("New enrollment token", &[who], logged);
+                log.record(&tr!(enroll.new_token), &[who], logged);
             }
             let result = match result {
                 Ok(token) => Ok(Issued {
@@ -70,7 +71,7 @@ pub fn EnrollmentDialog(user: User, #[prop(into)] on_close: Callback<()>) -> imp
                     expires_at: Utc::now() + chrono::Duration::seconds(LIFETIME_SECS),
                     token,
                 }),
-                Err(err) => Err(err.message()),
+                Err(err) => Err(text::error(&err)),
             };
             let _ = now.try_set(Utc::now());
             let _ = issued.try_set(Some(result));
@@ -103,13 +104,22 @@ pub fn EnrollmentDialog(user: User, #[prop(into)] on_close: Callback<()>) -> imp
                         .flatten();
                     if let Some(session) = found {
                         let _ = known.try_update_value(|k| k.insert(session.id.clone()));
-                        let _ = enrolled.try_set(Some(enrollment::enrolled_message(&session)));
+                        let on = session
+                            .label
+                            .clone()
+                            .filter(|l| !l.trim().is_empty())
+                            .or(session.platform.clone());
+                        let said = match on {
+                            Some(on) => tr!(enroll.enrolled_on, on = on),
+                            None => tr!(enroll.enrolled),
+                        };
+                        let _ = enrolled.try_set(Some(said));
                     }
                 }
                 // Refused credentials have already ended the connection.
                 Err(err) if err.needs_reconnect() => {}
                 Err(err) => {
-                    let _ = poll_error.try_set(Some(err.message()));
+                    let _ = poll_error.try_set(Some(text::error(&err)));
                 }
             }
         });
@@ -126,12 +136,12 @@ pub fn EnrollmentDialog(user: User, #[prop(into)] on_close: Callback<()>) -> imp
 
     let body = move || {
         match issued.get() {
-        None => view! { <p class="loading" role="status">"Requesting an enrollment code…"</p> }
+        None => view! { <p class="loading" role="status">{tr!(enroll.requesting)}</p> }
             .into_any(),
         Some(Err(message)) => view! {
             <ErrorNotice message=message />
             <button type="button" prop:disabled=move || requesting.get() on:click=move |_| request()>
-                "Try again"
+                {tr!(common.try_again)}
             </button>
         }
         .into_any(),
@@ -142,10 +152,10 @@ pub fn EnrollmentDialog(user: User, #[prop(into)] on_close: Callback<()>) -> imp
     }
     };
     view! {
-        <Modal title=format!("Enroll a device for {}", user.label()) on_close=on_close fullscreen=fullscreen>
+        <Modal title=tr!(enroll.title, who = user.label().to_string()) on_close=on_close fullscreen=fullscreen>
             {body}
             {move || poll_error.get().map(|message| view! {
-                <p class="hint">{format!("Could not check for the new device: {message}")}</p>
+                <p class="hint">{tr!(enroll.poll_failed, message = message)}</p>
             })}
             <div class="dialog-buttons">
                 <button
@@ -154,9 +164,9 @@ pub fn EnrollmentDialog(user: User, #[prop(into)] on_close: Callback<()>) -> imp
                     aria-pressed=move || fullscreen.get().to_string()
                     on:click=move |_| fullscreen.update(|f| *f = !*f)
                 >
-                    {move || if fullscreen.get() { "Exit full screen" } else { "Full screen" }}
+                    {move || if fullscreen.get() { tr!(enroll.exit_full_screen) } else { tr!(enroll.full_screen) }}
                 </button>
-                <button type="button" class="primary" on:click=move |_| on_close.run(())>"Done"</button>
+                <button type="button" class="primary" on:click=move |_| on_close.run(())>{tr!(enroll.done)}</button>
             </div>
         </Modal>
     }
@@ -176,16 +186,15 @@ fn EnrollmentCode(
     let expired = move || remaining() <= 0;
     let spent = move || expired() || enrolled.with(Option::is_some);
     let copied = RwSignal::new(String::new());
-    let copy = move |text: String, what: &'static str| {
+    let copy = move |text: String, link: bool| {
         move |_| {
             let text = text.clone();
             spawn_local(async move {
-                let said = match browser::copy_text(&text).await {
-                    Ok(()) => format!("{what} copied."),
-                    Err(()) => format!(
-                        "Could not copy the {}; select it and copy it by hand.",
-                        what.to_lowercase()
-                    ),
+                let said = match (browser::copy_text(&text).await, link) {
+                    (Ok(()), false) => tr!(enroll.token_copied),
+                    (Ok(()), true) => tr!(enroll.link_copied),
+                    (Err(()), false) => tr!(enroll.token_not_copied),
+                    (Err(()), true) => tr!(enroll.link_not_copied),
                 };
                 let _ = copied.try_set(said);
             });
@@ -200,11 +209,11 @@ fn EnrollmentCode(
     };
     let qr = match issued.qr_svg {
         Some(svg) => view! {
-            <div class="qr" role="img" aria-label="QR code of the enrollment link" inner_html=svg></div>
+            <div class="qr" role="img" aria-label=tr!(enroll.qr) inner_html=svg></div>
         }
         .into_any(),
         None => view! {
-            <p class="notice">"The link is too long for a QR code; use the token or the link instead."</p>
+            <p class="notice">{tr!(enroll.too_long)}</p>
         }
         .into_any(),
     };
@@ -212,21 +221,26 @@ fn EnrollmentCode(
         <div class="enrollment" class:spent=spent>
             {qr}
             <div class="enrollment-info">
-                <p class="token-label">"Token"</p>
+                <p class="token-label">{tr!(enroll.token)}</p>
                 <p class="token mono" id="enrollment-token">{issued.token.token.clone()}</p>
                 <p class="countdown">
                     <span role="timer" id="countdown">{move || enrollment::countdown_text(remaining())}</span>
-                    {move || if expired() { " — expired" } else { " left" }}
+                    {move || if expired() { tr!(enroll.expired_suffix) } else { tr!(enroll.left_suffix) }}
                 </p>
                 <p class="visually-hidden" aria-live="polite">
-                    {move || enrollment::spoken_countdown(remaining())}
+                    {move || match remaining() {
+                        s if s <= 0 => tr!(enroll.spoken_expired),
+                        s if s <= 30 => tr!(enroll.spoken_30),
+                        s if s <= 60 => tr!(enroll.spoken_60),
+                        _ => String::new(),
+                    }}
                 </p>
-                <p class="enrollment-url">"Link: " {link}</p>
+                <p class="enrollment-url">{tr!(enroll.link)} " " {link}</p>
                 <div class="actions">
-                    <button type="button" id="copy-token" on:click=copy(issued.token.token.clone(), "Token")>
-                        "Copy token"
+                    <button type="button" id="copy-token" on:click=copy(issued.token.token.clone(), false)>
+                        {tr!(enroll.copy_token)}
                     </button>
-                    <button type="button" id="copy-link" on:click=copy(url, "Link")>"Copy link"</button>
+                    <button type="button" id="copy-link" on:click=copy(url, true)>{tr!(enroll.copy_link)}</button>
                 </div>
                 <p class="hint" role="status">{move || copied.get()}</p>
             </div>
@@ -236,7 +250,7 @@ fn EnrollmentCode(
         })}
         <Show when=spent>
             <p>
-                {move || if expired() { "This code has expired." } else { "This code has been used." }}
+                {move || if expired() { tr!(enroll.code_expired) } else { tr!(enroll.code_used) }}
                 " "
                 <button
                     type="button"
@@ -245,7 +259,7 @@ fn EnrollmentCode(
                     prop:disabled=move || requesting.get()
                     on:click=move |_| on_renew()
                 >
-                    "Generate new"
+                    {tr!(enroll.generate_new)}
                 </button>
             </p>
         </Show>

@@ -8,13 +8,13 @@ use leptos::prelude::*;
 #[component]
 pub fn SearchFilter(
     id: &'static str,
-    placeholder: &'static str,
+    #[prop(into)] placeholder: String,
     #[prop(into)] text: Signal<String>,
     on_input: impl Fn(leptos::ev::Event) + 'static,
 ) -> impl IntoView {
     view! {
         <label>
-            "Search"
+            {tr!(common.search)}
             <input id=id type="search" placeholder=placeholder prop:value=text on:input=on_input />
         </label>
     }
@@ -24,7 +24,7 @@ pub fn SearchFilter(
 #[component]
 pub fn ChoiceFilter(
     id: &'static str,
-    label: &'static str,
+    #[prop(into)] label: String,
     choices: Vec<(String, String)>,
     #[prop(into)] selected: Signal<String>,
     on_change: impl Fn(leptos::ev::Event) + 'static,
@@ -33,7 +33,7 @@ pub fn ChoiceFilter(
         <label>
             {label}
             <select id=id prop:value=selected on:change=on_change>
-                <option value="">"Any"</option>
+                <option value="">{tr!(common.any)}</option>
                 {choices
                     .into_iter()
                     .map(|(value, words)| view! { <option value=value>{words}</option> })
@@ -54,7 +54,7 @@ pub fn PlatformFilter(
     view! {
         <ChoiceFilter
             id="platform-filter"
-            label="Platform"
+            label=crate::text::said("Platform")
             choices=choices
             selected=Signal::derive(move || selected.get().unwrap_or_default())
             on_change=on_change
@@ -66,7 +66,7 @@ pub fn PlatformFilter(
 #[component]
 pub fn TextFilter(
     id: &'static str,
-    label: &'static str,
+    #[prop(into)] label: String,
     #[prop(into)] text: Signal<Option<String>>,
     on_input: impl Fn(leptos::ev::Event) + 'static,
 ) -> impl IntoView {
@@ -88,7 +88,7 @@ pub fn TextFilter(
 #[component]
 pub fn NumberFilter(
     id: &'static str,
-    label: &'static str,
+    #[prop(into)] label: String,
     #[prop(into)] value: Signal<Option<u32>>,
     on_input: impl Fn(leptos::ev::Event) + 'static,
 ) -> impl IntoView {
@@ -111,7 +111,7 @@ pub fn NumberFilter(
 #[component]
 pub fn DateFilter(
     id: &'static str,
-    label: &'static str,
+    #[prop(into)] label: String,
     #[prop(into)] day: Signal<Option<chrono::NaiveDate>>,
     on_input: impl Fn(leptos::ev::Event) + 'static,
 ) -> impl IntoView {
@@ -132,9 +132,9 @@ pub fn DateFilter(
 #[component]
 pub fn YesNoFilter(
     id: &'static str,
-    label: &'static str,
+    #[prop(into)] label: String,
     /// The words for yes and for no.
-    words: (&'static str, &'static str),
+    words: (String, String),
     #[prop(into)] value: Signal<Option<bool>>,
     on_change: impl Fn(leptos::ev::Event) + 'static,
 ) -> impl IntoView {
@@ -143,8 +143,8 @@ pub fn YesNoFilter(
             id=id
             label=label
             choices=vec![
-                ("yes".to_string(), words.0.to_string()),
-                ("no".to_string(), words.1.to_string()),
+                ("yes".to_string(), words.0),
+                ("no".to_string(), words.1),
             ]
             selected=Signal::derive(move || match value.get() {
                 Some(true) => "yes".to_string(),

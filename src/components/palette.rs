@@ -54,7 +54,7 @@ enum Command {
 #[derive(Clone, Debug, PartialEq)]
 struct Entry {
     label: String,
-    kind: &'static str,
+    kind: String,
     command: Command,
 }
 
@@ -132,7 +132,7 @@ fn PaletteDialog(open: RwSignal<bool>, on_shortcuts: Callback<()>) -> impl IntoV
                 } else {
                     format!("{name} · {}", id.as_str())
                 },
-                kind: "User",
+                kind: tr!(palette.user),
                 command: Command::Go(Route::User(id)),
             })
             .collect();
@@ -141,37 +141,37 @@ fn PaletteDialog(open: RwSignal<bool>, on_shortcuts: Callback<()>) -> impl IntoV
         let mut fixed: Vec<Entry> = sections
             .iter()
             .map(|&s| Entry {
-                label: section_label(s).to_string(),
-                kind: "Page",
+                label: section_label(s),
+                kind: tr!(palette.page),
                 command: Command::Go(Route::of(s)),
             })
             .collect();
         fixed.extend([
-            entry("Switch the theme", Command::Theme),
-            entry("Switch the density", Command::Density),
-            entry("Keyboard shortcuts", Command::Shortcuts),
+            entry(tr!(palette.theme), Command::Theme),
+            entry(tr!(palette.density), Command::Density),
+            entry(tr!(shortcuts.title), Command::Shortcuts),
         ]);
         if client.is_connected() {
-            fixed.push(entry("Disconnect", Command::Disconnect));
+            fixed.push(entry(tr!(top.disconnect), Command::Disconnect));
         }
         let picked = rank(&q, fixed.iter().map(|e| e.label.as_str()), fixed.len());
         entries.extend(picked.into_iter().map(|at| fixed[at].clone()));
         if !typed.is_empty() && sections.contains(&Section::Users) {
             entries.push(Entry {
-                label: format!("Open the user with id “{typed}”"),
-                kind: "User",
+                label: tr!(palette.open_id, id = typed.clone()),
+                kind: tr!(palette.user),
                 command: Command::Go(Route::User(UserId::from(typed.clone()))),
             });
             entries.push(Entry {
-                label: format!("Find users matching “{typed}”"),
-                kind: "Search",
+                label: tr!(palette.find_users, text = typed.clone()),
+                kind: tr!(palette.search),
                 command: Command::FindUsers(typed.clone()),
             });
         }
         if !typed.is_empty() && sections.contains(&Section::Sessions) {
             entries.push(Entry {
-                label: format!("Find sessions matching “{typed}”"),
-                kind: "Search",
+                label: tr!(palette.find_sessions, text = typed.clone()),
+                kind: tr!(palette.search),
                 command: Command::FindSessions(typed.clone()),
             });
         }
@@ -232,23 +232,23 @@ fn PaletteDialog(open: RwSignal<bool>, on_shortcuts: Callback<()>) -> impl IntoV
     let option_id = |at: usize| format!("palette-option-{at}");
 
     view! {
-        <Modal title="Go to" on_close=move |_| open.set(false)>
+        <Modal title=tr!(palette.title) on_close=move |_| open.set(false)>
             <input
                 type="search"
                 class="palette-input"
                 role="combobox"
-                aria-label="A user's name or id, a page or an action"
+                aria-label=tr!(palette.placeholder)
                 aria-expanded="true"
                 aria-controls="palette-options"
                 aria-autocomplete="list"
                 aria-activedescendant=move || option_id(active.get())
-                placeholder="A user's name or id, a page or an action"
+                placeholder=tr!(palette.placeholder)
                 autocomplete="off"
                 prop:value=move || query.get()
                 on:input=move |ev| query.set(event_target_value(&ev))
                 on:keydown=keydown
             />
-            <ul id="palette-options" class="palette-options" role="listbox" aria-label="Results">
+            <ul id="palette-options" class="palette-options" role="listbox" aria-label=tr!(palette.results)>
                 {move || {
                     let run = run.clone();
                     entries
@@ -279,10 +279,10 @@ fn PaletteDialog(open: RwSignal<bool>, on_shortcuts: Callback<()>) -> impl IntoV
     }
 }
 
-fn entry(label: &str, command: Command) -> Entry {
+fn entry(label: String, command: Command) -> Entry {
     Entry {
-        label: label.to_string(),
-        kind: "Action",
+        label,
+        kind: tr!(palette.action),
         command,
     }
 }

@@ -5,10 +5,10 @@
 use super::table::TableController;
 use crate::browser::{self, local_storage};
 use crate::client::use_client;
+use crate::text;
 use leptos::prelude::*;
 use roster_core::table::{TableModel, TableView};
 use roster_core::views::{SavedView, SavedViews, MAX_VIEWS};
-use roster_core::words;
 use wasm_bindgen::JsCast;
 
 fn load(key: &str) -> SavedViews {
@@ -78,9 +78,7 @@ where
             naming.set(None);
             said.set(None);
         } else {
-            said.set(Some(format!(
-                "A view needs a name (and at most {MAX_VIEWS} are kept)."
-            )));
+            said.set(Some(tr!(views.needs_name, max = MAX_VIEWS)));
         }
     };
     let delete = move |_| {
@@ -112,22 +110,22 @@ where
             match text.as_deref().and_then(SavedViews::from_json) {
                 Some(read) => {
                     let added = change(views, &key.get_value(), |v| v.merge(read)).unwrap_or(0);
-                    said.set(Some(format!(
-                        "Imported {}.",
-                        words::count(added as u64, "views")
+                    said.set(Some(tr!(
+                        views.imported,
+                        views = text::count(added as u64, "views")
                     )));
                 }
-                None => said.set(Some("That file is not a list of saved views.".into())),
+                None => said.set(Some(tr!(views.not_views))),
             }
         });
     };
 
     view! {
-        <div class="saved-views" role="group" aria-label="Saved views">
+        <div class="saved-views" role="group" aria-label=tr!(views.group)>
             <label>
-                "View"
+                {tr!(views.view)}
                 <select id="saved-view" prop:value=move || picked.get() on:change=pick>
-                    <option value="">"Saved views…"</option>
+                    <option value="">{tr!(views.saved)}</option>
                     {move || views.with(|v| {
                         v.of(name)
                             .map(|view| view.name.clone())
@@ -140,7 +138,7 @@ where
                 </select>
             </label>
             <button type="button" id="save-view" on:click=move |_| naming.set(Some(String::new()))>
-                "Save view…"
+                {tr!(views.save_view)}
             </button>
             <button
                 type="button"
@@ -148,17 +146,17 @@ where
                 prop:disabled=move || picked.with(String::is_empty)
                 on:click=delete
             >
-                "Delete"
+                {tr!(views.delete)}
             </button>
-            <button type="button" id="export-views" on:click=export>"Export"</button>
+            <button type="button" id="export-views" on:click=export>{tr!(views.export)}</button>
             <label class="import">
-                "Import"
+                {tr!(views.import)}
                 <input type="file" id="import-views" accept=".json,application/json" on:change=import />
             </label>
             {move || naming.get().is_some().then(|| view! {
                 <form class="name-view" on:submit=save>
                     <label>
-                        "Name"
+                        {tr!(views.name)}
                         <input
                             id="view-name"
                             maxlength="100"
@@ -166,8 +164,8 @@ where
                             on:input=move |ev| naming.set(Some(event_target_value(&ev)))
                         />
                     </label>
-                    <button type="submit" class="primary">"Save"</button>
-                    <button type="button" on:click=move |_| naming.set(None)>"Cancel"</button>
+                    <button type="submit" class="primary">{tr!(views.save)}</button>
+                    <button type="button" on:click=move |_| naming.set(None)>{tr!(common.cancel)}</button>
                 </form>
             })}
             {move || said.get().map(|text| view! { <p class="notice" role="status">{text}</p> })}

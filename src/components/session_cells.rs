@@ -29,14 +29,14 @@ pub fn SessionCells(
         .map(|&column| {
             // Each cell carries its column's name: below a width the rows become cards, and a
             // card's cell says what it is itself.
-            let label = column.header();
+            let label = crate::text::said(column.header());
             if own && column == SessionColumn::Device {
                 view! {
-                    <td class="own-session" data-label=label>
+                    <td class="own-session" data-label=label.clone()>
                         {session.device().to_string()}
                         " "
-                        <span class="badge own" title="The session this console is signed in with">
-                            "this console"
+                        <span class="badge own" title=tr!(sessions.own_title)>
+                            {tr!(sessions.own)}
                         </span>
                     </td>
                 }
@@ -44,7 +44,7 @@ pub fn SessionCells(
             } else if column == SessionColumn::Actions {
                 view! {
                     <SessionActionButtons
-                        attr:data-label=label
+                        attr:data-label=label.clone()
                         user=user.clone()
                         session=session.clone()
                         actions=caps.actions_on(Scope::Session).collect()

@@ -34,7 +34,7 @@ pub fn use_session_fill(
 pub fn FillStatus(progress: RwSignal<Option<FillProgress>>) -> impl IntoView {
     move || {
         progress.get().and_then(|p| {
-            let text = p.text();
+            let text = crate::text::fill(&p);
             if !p.done() {
                 Some(
                     view! {

@@ -30,16 +30,18 @@ pub enum Held {
     Other,
 }
 
-/// Every shortcut with its keys and words, as the help lists them.
-pub const SHORTCUTS: &[(&str, &str)] = &[
-    ("/", "Search"),
-    ("j or ↓", "Next row"),
-    ("k or ↑", "Previous row"),
-    ("Enter", "Open the row"),
-    ("x", "Select or unselect the row"),
-    ("?", "These shortcuts"),
-    ("Ctrl+K or ⌘K", "Go to a user, a page or an action"),
-];
+/// Every shortcut with its keys and what it does, as the help lists them.
+pub fn shortcuts() -> [(&'static str, String); 7] {
+    [
+        ("/", tr!(shortcuts.search)),
+        ("j, ↓", tr!(shortcuts.next_row)),
+        ("k, ↑", tr!(shortcuts.previous_row)),
+        ("Enter", tr!(shortcuts.open_row)),
+        ("x", tr!(shortcuts.select_row)),
+        ("?", tr!(shortcuts.help)),
+        ("Ctrl+K, ⌘K", tr!(shortcuts.palette)),
+    ]
+}
 
 /// The shortcut `key` stands for with `held`; while typing in a field only the palette's (the
 /// browser's and the system's own shortcuts stay theirs).
@@ -195,19 +197,19 @@ pub fn Shortcuts() -> impl IntoView {
     let help_list = move || {
         help.get().then(|| {
             view! {
-                <Modal title="Keyboard shortcuts" on_close=move |_| help.set(false)>
+                <Modal title=tr!(shortcuts.title) on_close=move |_| help.set(false)>
                     <dl class="shortcuts">
-                        {SHORTCUTS
-                            .iter()
+                        {shortcuts()
+                            .into_iter()
                             .map(|(keys, words)| view! {
-                                <dt><kbd>{*keys}</kbd></dt>
-                                <dd>{*words}</dd>
+                                <dt><kbd>{keys}</kbd></dt>
+                                <dd>{words}</dd>
                             })
                             .collect_view()}
                     </dl>
                     <div class="dialog-buttons">
                         <button type="button" class="primary" on:click=move |_| help.set(false)>
-                            "Close"
+                            {tr!(common.close)}
                         </button>
                     </div>
                 </Modal>

@@ -6,13 +6,13 @@
 //! `roster_core::table`.
 
 use crate::routes::Route;
+use crate::{locale, text};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 use roster_core::backend::ApiError;
 use roster_core::bulk::BulkRun;
-use roster_core::model::time;
 use roster_core::table::selection::Selection;
 use roster_core::table::server::{PageAt, ServerModel, ServerPage};
 use roster_core::table::{Cell, Column, PagePosition, TableModel, TableView, PAGE_SIZE};
@@ -366,7 +366,7 @@ impl<M: ServerModel> TableController<M> {
                         let _ = status.try_set(PageStatus::Ready);
                     }
                     Err(err) => {
-                        let _ = status.try_set(PageStatus::Failed(err.message()));
+                        let _ = status.try_set(PageStatus::Failed(text::error(&err)));
                     }
                 }
             });
@@ -453,7 +453,7 @@ pub fn SortHeader<M: TableModel>(
     sortable: bool,
 ) -> impl IntoView {
     if !sortable || !column.sortable() {
-        return view! { <th scope="col">{column.header()}</th> }.into_any();
+        return view! { <th scope="col">{text::said(column.header())}</th> }.into_any();
     }
     let sorted = move || {
         table
@@ -475,7 +475,7 @@ pub fn SortHeader<M: TableModel>(
                 data-sort=column.key()
                 on:click=move |_| table.show(table.view.get_untracked().sorted_by(column))
             >
-                {column.header()}
+                {text::said(column.header())}
                 <span aria-hidden="true">
                     {move || match sorted() {
                         Some(true) => " ▼",
@@ -512,14 +512,15 @@ pub fn CellView(cell: Cell) -> impl IntoView {
         }
         Cell::Count(n) => view! { <td class="num">{n}</td> }.into_any(),
         Cell::Time(at) => view! {
-            <td title=time::exact_local_and_utc(at)>{crate::clock::relative(at)}</td>
+            <td title=text::exact(at)>{crate::clock::relative(at)}</td>
         }
         .into_any(),
         Cell::Badge { label, class } => view! {
-            <td><span class=format!("badge {class}")>{label}</span></td>
+            <td><span class=format!("badge {class}")>{text::said(&label)}</span></td>
         }
         .into_any(),
         Cell::State(label) => {
+            let label = text::said(&label);
             let title = whole(&label);
             view! { <td class="state" title=title>{label}</td> }.into_any()
         }
@@ -527,7 +528,7 @@ pub fn CellView(cell: Cell) -> impl IntoView {
             let title = whole(&label);
             view! { <td title=title><a href=Route::User(id).href()>{label}</a></td> }.into_any()
         }
-        Cell::Unknown => view! { <td class="unknown">"unknown"</td> }.into_any(),
+        Cell::Unknown => view! { <td class="unknown">{tr!(common.unknown)}</td> }.into_any(),
         Cell::Actions => view! { <td></td> }.into_any(),
     }
 }
@@ -542,23 +543,23 @@ pub fn Pager(
 ) -> impl IntoView {
     view! {
         <Show when=move || position.get().paged()>
-            <nav class="pager" aria-label="Pages">
+            <nav class="pager" aria-label=tr!(table.pages)>
                 <button
                     type="button"
                     class="prev-page"
                     prop:disabled=move || !position.get().previous
                     on:click=move |_| on_turn.run(false)
                 >
-                    "‹ Previous"
+                    {tr!(table.previous)}
                 </button>
-                <span class="page-position" aria-live="polite">{move || position.get().text()}</span>
+                <span class="page-position" aria-live="polite">{move || text::position(&position.get())}</span>
                 <button
                     type="button"
                     class="next-page"
                     prop:disabled=move || !position.get().next
                     on:click=move |_| on_turn.run(true)
                 >
-                    "Next ›"
+                    {tr!(table.next)}
                 </button>
             </nav>
         </Show>
@@ -593,7 +594,7 @@ pub fn SelectCell<M: TableModel>(
             <input
                 type="checkbox"
                 class="select-row"
-                aria-label=format!("Select {label}")
+                aria-label=tr!(table.select_row, what = label)
                 prop:checked=checked
                 on:change=move |ev| table.tick(key.clone(), event_target_checked(&ev))
             />
@@ -614,7 +615,7 @@ pub fn SelectPageHeader<M: TableModel>(table: TableController<M>) -> impl IntoVi
             <input
                 type="checkbox"
                 class="select-page"
-                aria-label="Select every row on this page"
+                aria-label=tr!(table.select_page)
                 prop:checked=all_ticked
                 on:change=move |ev| {
                     let on = event_target_checked(&ev);
@@ -628,11 +629,12 @@ pub fn SelectPageHeader<M: TableModel>(table: TableController<M>) -> impl IntoVi
 
 /// What the selection bar says is ticked.
 fn selected_text(count: Option<u64>, all_matching: bool) -> String {
+    let n = |n| locale::number(n, locale::tag());
     match (count, all_matching) {
-        (Some(n), true) => format!("All {n} matching selected"),
-        (None, true) => "All matching selected".to_string(),
-        (Some(n), false) => format!("{n} selected"),
-        (None, false) => "Some selected".to_string(),
+        (Some(count), true) => tr!(table.all_n_selected, n = n(count)),
+        (None, true) => tr!(table.all_selected),
+        (Some(count), false) => tr!(table.n_selected, n = n(count)),
+        (None, false) => tr!(table.some_selected),
     }
 }
 
@@ -641,7 +643,7 @@ fn selected_text(count: Option<u64>, all_matching: bool) -> String {
 pub fn SelectionBar<M: TableModel>(table: TableController<M>, children: Children) -> impl IntoView {
     let nothing = move || table.selection.with(Selection::is_empty);
     view! {
-        <div class="selection-bar" role="group" aria-label="Bulk actions">
+        <div class="selection-bar" role="group" aria-label=tr!(table.bulk_actions)>
             <span class="selected-count" role="status">
                 {move || {
                     let matching = table.matching();
@@ -650,8 +652,8 @@ pub fn SelectionBar<M: TableModel>(table: TableController<M>, children: Children
             </span>
             <button type="button" id="select-all" on:click=move |_| table.select_all_matching()>
                 {move || match table.matching() {
-                    Some(n) => format!("Select all {n} matching"),
-                    None => "Select all matching".to_string(),
+                    Some(n) => tr!(table.select_all_n, n = locale::number(n, locale::tag())),
+                    None => tr!(table.select_all),
                 }}
             </button>
             <button
@@ -660,24 +662,9 @@ pub fn SelectionBar<M: TableModel>(table: TableController<M>, children: Children
                 prop:disabled=nothing
                 on:click=move |_| table.selection.update(Selection::clear)
             >
-                "Clear"
+                {tr!(table.clear)}
             </button>
             {children()}
         </div>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_selection_bar_says_what_is_ticked() {
-        assert_eq!(selected_text(Some(3), false), "3 selected");
-        assert_eq!(
-            selected_text(Some(100_000), true),
-            "All 100000 matching selected"
-        );
-        assert_eq!(selected_text(None, true), "All matching selected");
     }
 }

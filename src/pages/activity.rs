@@ -2,8 +2,8 @@
 
 use crate::activity::use_activity;
 use crate::browser;
+use crate::text;
 use leptos::prelude::*;
-use roster_core::csv;
 use roster_core::model::activity::activity_csv;
 
 /// The activity log kept on this device.
@@ -16,24 +16,21 @@ pub fn ActivityPage() -> impl IntoView {
     };
     view! {
         <section class="page">
-            <h1>"Activity on this device"</h1>
-            <p class="hint">
-                "Every action run from this browser, single or bulk. It is kept in this browser \
-                 only (localStorage), for the last 500 actions."
-            </p>
+            <h1>{tr!(activity.title)}</h1>
+            <p class="hint">{tr!(activity.hint)}</p>
             <div class="actions">
-                <button type="button" id="export-csv" on:click=export>"Export CSV"</button>
+                <button type="button" id="export-csv" on:click=export>{tr!(common.export_csv)}</button>
             </div>
             <div class="table-wrap">
                 <table class="activity">
-                    <caption>{move || format!("{} actions", log.entries.with(Vec::len))}</caption>
+                    <caption>{move || text::count(log.entries.with(Vec::len) as u64, "actions")}</caption>
                     <thead>
                         <tr>
-                            <th scope="col">"When"</th>
-                            <th scope="col">"Action"</th>
-                            <th scope="col">"Targets"</th>
-                            <th scope="col">"Outcome"</th>
-                            <th scope="col">"Backend"</th>
+                            <th scope="col">{tr!(activity.when)}</th>
+                            <th scope="col">{tr!(activity.action)}</th>
+                            <th scope="col">{tr!(activity.targets)}</th>
+                            <th scope="col">{tr!(bulk.outcome)}</th>
+                            <th scope="col">{tr!(activity.backend)}</th>
                         </tr>
                     </thead>
                     <tbody>
@@ -41,7 +38,7 @@ pub fn ActivityPage() -> impl IntoView {
                             entries.iter()
                                 .map(|entry| view! {
                                     <tr>
-                                        <td title=csv::timestamp(Some(entry.at))>{crate::clock::relative(Some(entry.at))}</td>
+                                        <td title=text::exact(Some(entry.at))>{crate::clock::relative(Some(entry.at))}</td>
                                         <td>{entry.action.clone()}</td>
                                         <td class="targets">{entry.targets_text()}</td>
                                         <td class="outcome">{entry.outcome.clone()}</td>

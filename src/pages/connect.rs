@@ -5,6 +5,7 @@ use crate::client::{sign_in, use_client};
 use crate::components::ErrorNotice;
 use crate::config::fetch_presets;
 use crate::routes::Route;
+use crate::text;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
@@ -83,7 +84,7 @@ pub fn ConnectPage() -> impl IntoView {
         let connection = match form.connection() {
             Ok(connection) => connection,
             Err(message) => {
-                error.set(Some(message));
+                error.set(Some(text::form_error(&message)));
                 return;
             }
         };
@@ -116,7 +117,7 @@ pub fn ConnectPage() -> impl IntoView {
         (list.len() > 1).then(|| {
             let options = list.clone();
             view! {
-                <label for="preset">"Backend"</label>
+                <label for="preset">{tr!(activity.backend)}</label>
                 <select
                     id="preset"
                     on:change=move |ev| {
@@ -138,11 +139,11 @@ pub fn ConnectPage() -> impl IntoView {
 
     view! {
         <section class="card connect">
-            <h1>"Connect to a backend"</h1>
+            <h1>{tr!(connect.title)}</h1>
             {move || client.notice.get().map(|message| view! { <ErrorNotice message=message /> })}
             <form on:submit=submit novalidate>
                 {preset_picker}
-                <label for="kind">"Kind of backend"</label>
+                <label for="kind">{tr!(connect.kind)}</label>
                 <select
                     id="kind"
                     prop:value=move || kind.get().key()
@@ -157,7 +158,7 @@ pub fn ConnectPage() -> impl IntoView {
                         .map(|k| view! { <option value=k.key()>{k.capabilities().name}</option> })
                         .collect_view()}
                 </select>
-                <label for="base-url">{move || capabilities().base_url_label}</label>
+                <label for="base-url">{move || text::said(capabilities().base_url_label)}</label>
                 <input
                     id="base-url"
                     type="url"
@@ -168,12 +169,12 @@ pub fn ConnectPage() -> impl IntoView {
                     prop:value=move || base_url.get()
                     on:input=move |ev| base_url.set(event_target_value(&ev))
                 />
-                <p class="hint">{move || capabilities().base_url_hint}</p>
+                <p class="hint">{move || text::said(capabilities().base_url_hint)}</p>
                 {move || {
                     let methods = capabilities().auth_methods;
                     (methods.len() > 1).then(|| view! {
                         <fieldset class="choice">
-                            <legend>"Authentication"</legend>
+                            <legend>{text::said("Authentication")}</legend>
                             {methods
                                 .iter()
                                 .map(|&m| view! {
@@ -185,7 +186,7 @@ pub fn ConnectPage() -> impl IntoView {
                                             prop:checked=move || method.get() == m
                                             on:change=move |_| choose_method(m)
                                         />
-                                        {m.label()}
+                                        {text::said(m.label())}
                                     </label>
                                 })
                                 .collect_view()}
@@ -202,18 +203,18 @@ pub fn ConnectPage() -> impl IntoView {
                         prop:checked=move || remember.get()
                         on:change=move |ev| remember.set(event_target_checked(&ev))
                     />
-                    "Remember on this device"
+                    {tr!(connect.remember)}
                 </label>
                 <button type="submit" class="primary" prop:disabled=move || busy.get()>
-                    {move || if busy.get() { "Connecting…" } else { "Connect" }}
+                    {move || if busy.get() { tr!(connect.connecting) } else { tr!(connect.connect) }}
                 </button>
                 {move || error.get().map(|message| view! { <ErrorNotice message=message /> })}
             </form>
             <p class="hint">
                 {move || if remember.get() {
-                    "Credentials will be kept in this browser (localStorage) until you disconnect. Only do this on a device you alone use."
+                    tr!(connect.kept)
                 } else {
-                    "Credentials stay in this tab only (sessionStorage) and are forgotten when it closes."
+                    tr!(connect.tab_only)
                 }}
             </p>
         </section>
@@ -225,12 +226,14 @@ pub fn ConnectPage() -> impl IntoView {
 fn explain(err: &ApiError, kind: Kind, base_url: &str) -> String {
     match err {
         ApiError::Network { .. } => format!(
-            "{} Run: roster-proxy --upstream {base_url} --kind {} (from `cargo build --release \
-             -p roster-sandbox`, in target/release/), then open the console it serves.",
-            err.message(),
-            kind.key()
+            "{} {}",
+            text::error(err),
+            tr!(
+                connect.proxy,
+                command = format!("roster-proxy --upstream {base_url} --kind {}", kind.key())
+            )
         ),
-        _ => err.message(),
+        _ => text::error(err),
     }
 }
 
@@ -245,13 +248,13 @@ fn CredentialFields(
 ) -> impl IntoView {
     let field = |f: Field, value: RwSignal<String>, hidden: bool| {
         view! {
-            <label for=f.id>{f.label}</label>
+            <label for=f.id>{text::said(f.label)}</label>
             <input
                 id=f.id
                 type=if hidden { "password" } else { "text" }
                 autocomplete=f.autocomplete
                 spellcheck="false"
-                placeholder=f.placeholder
+                placeholder=text::said(f.placeholder)
                 prop:value=move || value.get()
                 on:input=move |ev| value.set(event_target_value(&ev))
             />
@@ -280,7 +283,7 @@ mod tests {
         ), "{said}");
         assert_eq!(
             explain(&ApiError::RateLimited, Kind::JourneyApps, base_url),
-            ApiError::RateLimited.message()
+            text::error(&ApiError::RateLimited)
         );
     }
 }

@@ -6,8 +6,8 @@ use leptos::prelude::*;
 pub fn NotFoundPage() -> impl IntoView {
     view! {
         <section class="card">
-            <h1>"Page not found"</h1>
-            <p><a href=Route::Users.href()>"Go to the users"</a></p>
+            <h1>{tr!(not_found.title)}</h1>
+            <p><a href=Route::Users.href()>{tr!(not_found.go)}</a></p>
         </section>
     }
 }

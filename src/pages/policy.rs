@@ -10,6 +10,7 @@ use crate::components::gather::all_sessions;
 use crate::components::table::{CellView, Pager};
 use crate::components::{use_session_fill, BulkHost, ErrorNotice, FillStatus, UsersLoader};
 use crate::routes::Route;
+use crate::{locale, text};
 use chrono::Utc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -20,7 +21,6 @@ use roster_core::model::{Session, User, UserId};
 use roster_core::policy::{count_by, Policy};
 use roster_core::table::server::PageAt;
 use roster_core::table::{Column, PagePosition, TableView, PAGE_SIZE};
-use roster_core::words;
 
 /// `/policy`: previews and runs the backend's policy.
 #[component]
@@ -32,8 +32,8 @@ pub fn PolicyPage() -> impl IntoView {
     let Some(policy) = caps.policy else {
         return view! {
             <section class="page">
-                <h1>"Policy"</h1>
-                <ErrorNotice message="This backend has no policy the console can run." />
+                <h1>{tr!(sections.policy)}</h1>
+                <ErrorNotice message=tr!(policy.none) />
             </section>
         }
         .into_any();
@@ -50,8 +50,8 @@ pub fn PolicyPage() -> impl IntoView {
     };
     view! {
         <section class="page">
-            <h1>{policy.title}</h1>
-            <p class="hint">{policy.explanation}</p>
+            <h1>{text::said(policy.title)}</h1>
+            <p class="hint">{text::said(policy.explanation)}</p>
             {body}
         </section>
     }
@@ -72,7 +72,7 @@ fn PolicyControls(
     view! {
         <div class="filters">
             <label>
-                {policy.days_label}
+                {text::said(policy.days_label)}
                 <input
                     id="policy-days"
                     type="number"
@@ -89,8 +89,13 @@ fn PolicyControls(
         </div>
         <p id="policy-count" role="status">
             {move || match count.get() {
-                Some(n) => policy.summary(n as usize, days.get()),
-                None => "Counting…".to_string(),
+                Some(n) => tr!(
+                    policy.summary,
+                    sessions = text::count(n, policy.noun),
+                    phrase = text::said(policy.age_phrase),
+                    days = days.get()
+                ),
+                None => tr!(policy.counting),
             }}
         </p>
         <div class="actions">
@@ -101,7 +106,7 @@ fn PolicyControls(
                 prop:disabled=move || busy.get() || count.get().unwrap_or(0) == 0
                 on:click=move |_| on_run.run(())
             >
-                {move || format!("{} {}…", policy.verb, words::count(count.get().unwrap_or(0), "sessions"))}
+                {move || format!("{} {}…", text::said(policy.verb), text::count(count.get().unwrap_or(0), "sessions"))}
             </button>
         </div>
     }
@@ -123,10 +128,10 @@ fn PreviewTable(policy: &'static Policy, rows: Vec<(User, Session)>) -> impl Int
     view! {
         <div class="table-wrap">
             <table class="policy-sessions">
-                <caption>"Sessions the policy applies to"</caption>
+                <caption>{tr!(policy.caption)}</caption>
                 <thead>
                     <tr>
-                        {columns().map(|c| view! { <th scope="col">{c.header()}</th> }).collect_view()}
+                        {columns().map(|c| view! { <th scope="col">{text::said(c.header())}</th> }).collect_view()}
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>
@@ -178,7 +183,7 @@ fn LocalPolicy(policy: &'static Policy, load: UsersLoad, reload: Callback<()>) -
         found
             .with(|found| users.with(|all| count_by(policy.group_by, all, found)))
             .into_iter()
-            .map(|(value, n)| view! { <li>{format!("{value}: {n}")}</li> })
+            .map(|(value, n)| view! { <li>{format!("{value}: {}", locale::number(n as u64, locale::tag()))}</li> })
             .collect_view()
     };
     let position =
@@ -257,14 +262,14 @@ fn ServerPolicy(policy: &'static Policy) -> impl IntoView {
                     let _ = bulk.try_set(Some(run));
                 }
                 Err(err) => {
-                    let _ = error.try_set(Some(err.message()));
+                    let _ = error.try_set(Some(text::error(&err)));
                 }
             }
         });
     };
     let preview = move || match first_page.get() {
-        None => view! { <p class="loading" role="status">"Loading the sessions…"</p> }.into_any(),
-        Some(Err(err)) => view! { <ErrorNotice message=err.message() /> }.into_any(),
+        None => view! { <p class="loading" role="status">{tr!(loading.sessions)}</p> }.into_any(),
+        Some(Err(err)) => view! { <ErrorNotice message=text::error(&err) /> }.into_any(),
         Some(Ok(page)) => {
             let shown = page.items.len() as u64;
             let more = counted.get().is_some_and(|n| n > shown);
@@ -278,8 +283,9 @@ fn ServerPolicy(policy: &'static Policy) -> impl IntoView {
                 <PreviewTable policy=policy rows=rows />
                 {more.then(|| view! {
                     <p class="hint">
-                        {format!("The first {shown} are shown. ")}
-                        <A href=all>"See them all in Sessions"</A>
+                        {tr!(policy.first_shown, shown = shown)}
+                        " "
+                        <A href=all>{tr!(policy.see_all)}</A>
                     </p>
                 })}
             }
@@ -294,7 +300,7 @@ fn ServerPolicy(policy: &'static Policy) -> impl IntoView {
             busy=Signal::derive(move || gathering.with(Option::is_some))
             on_run=run
         />
-        {move || count.get().and_then(Result::err).map(|err| view! { <ErrorNotice message=err.message() /> })}
+        {move || count.get().and_then(Result::err).map(|err| view! { <ErrorNotice message=text::error(&err) /> })}
         {move || gathering.get().map(|text| view! { <p class="loading" role="status">{text}</p> })}
         {move || error.get().map(|message| view! { <ErrorNotice message=message /> })}
         {preview}

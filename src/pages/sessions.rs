@@ -18,6 +18,7 @@ use crate::components::{
     OutcomeNotice, SavedViewsBar, SessionCells, UsersLoader,
 };
 use crate::routes::Route;
+use crate::text;
 use chrono::Utc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -25,7 +26,6 @@ use roster_core::backend::{Api, Capabilities};
 use roster_core::bulk::BulkRun;
 use roster_core::model::action::{Action, ActionKind, Scope};
 use roster_core::model::{Session, User, UserId};
-use roster_core::table::caption;
 use roster_core::table::selection::Selection;
 use roster_core::table::server::ServerModel;
 use roster_core::table::sessions::{SessionFilter, SessionsData, STATES};
@@ -47,7 +47,7 @@ pub fn SessionsPage() -> impl IntoView {
     };
     view! {
         <section class="page">
-            <h1>"Sessions"</h1>
+            <h1>{tr!(sections.sessions)}</h1>
             {body}
         </section>
     }
@@ -145,10 +145,8 @@ fn SessionsTable(
                     let _ = table.data.try_update(|data| data.replace_user(user));
                 }
                 Err(err) => {
-                    let _ = refresh_error.try_set(Some(format!(
-                        "Could not read the user again, so the table may be out of date: {}",
-                        err.message()
-                    )));
+                    let _ =
+                        refresh_error.try_set(Some(tr!(sessions.stale, error = text::error(&err))));
                 }
             }
         });
@@ -189,7 +187,7 @@ fn SessionsTable(
                     then(load.rows);
                 }
                 Err(err) => {
-                    let _ = gather_error.try_set(Some(err.message()));
+                    let _ = gather_error.try_set(Some(text::error(&err)));
                 }
             }
         });
@@ -237,7 +235,7 @@ fn SessionsTable(
     let states = caps
         .session_states
         .iter()
-        .map(|s| (s.wire().to_string(), s.label().to_string()))
+        .map(|s| (s.wire().to_string(), text::said(s.label())))
         .collect::<Vec<_>>();
     let environments = caps
         .environments
@@ -252,14 +250,14 @@ fn SessionsTable(
         <div class="filters" role="search">
             <SearchFilter
                 id="session-search"
-                placeholder=caps.session_search
+                placeholder=text::said(caps.session_search)
                 text=Signal::derive(move || table.view.with(|v| v.search.clone()))
                 on_input=table.edit(|v, text| v.search = text)
             />
             {offered(SessionFilter::State).then(|| view! {
                 <ChoiceFilter
                     id="state-filter"
-                    label="State"
+                    label=text::said("State")
                     choices=states.clone()
                     selected=Signal::derive(move || {
                         table.view.with(|v| v.state.as_ref().map(|s| s.wire().to_string()).unwrap_or_default())
@@ -277,7 +275,7 @@ fn SessionsTable(
             {offered(SessionFilter::Environment).then(|| view! {
                 <ChoiceFilter
                     id="environment-filter"
-                    label="Environment"
+                    label=text::said("Environment")
                     choices=environments.clone()
                     selected=Signal::derive(move || table.view.with(|v| v.environment.clone().unwrap_or_default()))
                     on_change=table.edit(|v, text| v.environment = (!text.is_empty()).then_some(text))
@@ -286,7 +284,7 @@ fn SessionsTable(
             {offered(SessionFilter::User).then(|| view! {
                 <TextFilter
                     id="user-filter"
-                    label="User"
+                    label=text::said("User")
                     text=Signal::derive(move || table.view.with(|v| v.user.clone()))
                     on_input=table.edit(|v, text| v.user = (!text.trim().is_empty()).then_some(text))
                 />
@@ -294,7 +292,7 @@ fn SessionsTable(
             {offered(SessionFilter::IdleDays).then(|| view! {
                 <NumberFilter
                     id="idle-filter"
-                    label="Idle for more than (days)"
+                    label=tr!(sessions.idle_days)
                     value=Signal::derive(move || table.view.with(|v| v.idle_days))
                     on_input=table.edit(|v, text| v.idle_days = text.trim().parse().ok())
                 />
@@ -302,7 +300,7 @@ fn SessionsTable(
             {offered(SessionFilter::AuthDays).then(|| view! {
                 <NumberFilter
                     id="auth-filter"
-                    label="Not authenticated for more than (days)"
+                    label=tr!(sessions.auth_days)
                     value=Signal::derive(move || table.view.with(|v| v.auth_days))
                     on_input=table.edit(|v, text| v.auth_days = text.trim().parse().ok())
                 />
@@ -310,7 +308,7 @@ fn SessionsTable(
             {offered(SessionFilter::ExpiringHours).then(|| view! {
                 <NumberFilter
                     id="expiring-filter"
-                    label="Expiring within (hours)"
+                    label=tr!(sessions.expiring_hours)
                     value=Signal::derive(move || table.view.with(|v| v.expiring_hours))
                     on_input=table.edit(|v, text| v.expiring_hours = text.trim().parse().ok())
                 />
@@ -332,14 +330,14 @@ fn SessionsTable(
                 prop:disabled=busy
                 on:click=export
             >
-                "Export CSV"
+                {tr!(common.export_csv)}
             </button>
         </SelectionBar>
         {move || gathering.get().map(|text| view! { <p class="loading" role="status">{text}</p> })}
         {move || gather_error.get().map(|message| view! { <ErrorNotice message=message /> })}
         <div class="table-wrap">
             <table class="all-sessions" aria-busy=move || (table.status() == PageStatus::Loading).to_string()>
-                <caption>{move || caption(table.matching(), total.get(), "sessions")}</caption>
+                <caption>{move || text::caption(table.matching(), total.get(), "sessions")}</caption>
                 <thead>
                     <tr>
                         <SelectPageHeader table=table />
@@ -376,12 +374,12 @@ fn SessionsTable(
         </div>
         {move || match table.status() {
             PageStatus::Loading => view! {
-                <p class="loading" role="status">"Loading sessions…"</p>
+                <p class="loading" role="status">{tr!(loading.sessions)}</p>
             }
             .into_any(),
             PageStatus::Failed(message) => view! {
                 <ErrorNotice message=message />
-                <button type="button" on:click=move |_| table.reload()>"Try again"</button>
+                <button type="button" on:click=move |_| table.reload()>{tr!(common.try_again)}</button>
             }
             .into_any(),
             PageStatus::Ready => ().into_any(),
@@ -402,7 +400,11 @@ fn SessionRow(
     busy: RwSignal<bool>,
     pending: RwSignal<Option<Pending>>,
 ) -> impl IntoView {
-    let label = format!("{} of {}", session.device(), user.label());
+    let label = tr!(
+        sessions.row_label,
+        device = session.device().to_string(),
+        who = user.label().to_string()
+    );
     let key = (user.id.clone(), session.id.clone());
     let row_id = session.id.to_string();
     let owner = user.clone();

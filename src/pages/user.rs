@@ -8,14 +8,14 @@ use crate::components::{
     OutcomeNotice, SessionCells,
 };
 use crate::routes::Route;
+use crate::text;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use roster_core::backend::{Api, ApiError, Capabilities, LoadEvent};
 use roster_core::bulk::BulkRun;
 use roster_core::model::action::{Action, ActionKind, Scope};
-use roster_core::model::{enrollment, time, Session, User, UserId};
+use roster_core::model::{enrollment, Session, User, UserId};
 use roster_core::table::Column;
-use roster_core::words;
 
 /// Which confirmation is open.
 #[derive(Clone, Debug, PartialEq)]
@@ -58,18 +58,18 @@ pub fn UserPage() -> impl IntoView {
     let body = move || {
         match user.get() {
         None => view! {
-            <p class="loading" role="status">"Loading the user…"</p>
+            <p class="loading" role="status">{tr!(user.loading)}</p>
             {move || waiting.get().map(|ms| view! { <p class="notice" role="status">{waiting_text(ms)}</p> })}
         }
         .into_any(),
         Some(Err(ApiError::NotFound { .. })) => view! {
-            <ErrorNotice message="This user no longer exists." />
-            <p><a href=Route::Users.href()>"Back to the users"</a></p>
+            <ErrorNotice message=tr!(user.gone) />
+            <p><a href=Route::Users.href()>{tr!(user.back)}</a></p>
         }
         .into_any(),
         Some(Err(err)) => view! {
-            <ErrorNotice message=err.message() />
-            <button on:click=move |_| user.refetch()>"Try again"</button>
+            <ErrorNotice message=text::error(&err) />
+            <button on:click=move |_| user.refetch()>{tr!(common.try_again)}</button>
         }
         .into_any(),
         Some(Ok(found)) => match capabilities() {
@@ -89,7 +89,7 @@ pub fn UserPage() -> impl IntoView {
 
     view! {
         <section class="page">
-            <p class="crumbs"><a href=Route::Users.href()>"Users"</a></p>
+            <p class="crumbs"><a href=Route::Users.href()>{tr!(sections.users)}</a></p>
             <OutcomeNotice runner=runner />
             {body}
         </section>
@@ -140,7 +140,7 @@ pub fn UserDetails(
                         }
                     }
                 >
-                    {kind.button()}
+                    {text::said(kind.button())}
                 </button>
             }
         })
@@ -163,11 +163,11 @@ pub fn UserDetails(
                     prop:disabled=move || busy.get() || !applies
                     on:click=move |_| bulk.set(Some(run.clone()))
                 >
-                    {format!(
-                        "{} every {}…",
-                        kind.name().trim_end_matches(" session"),
-                        caps.sessions_noun.trim_end_matches('s')
-                    )}
+                    {if caps.sessions_noun == "devices" {
+                        tr!(user.revoke_every_device)
+                    } else {
+                        tr!(user.revoke_every_session)
+                    }}
                 </button>
             }
         })
@@ -223,7 +223,7 @@ pub fn UserDetails(
         <header class="user-header">
             <h1 title=who.clone()>{who.clone()}</h1>
             <p class="mono">{user.id.to_string()}</p>
-            <span class=format!("badge {}", status.css_class())>{status.label()}</span>
+            <span class=format!("badge {}", status.css_class())>{text::said(status.label())}</span>
         </header>
         <AccountFacts user=user.clone() />
         <div class="actions">
@@ -234,7 +234,7 @@ pub fn UserDetails(
                     prop:disabled=move || busy.get() || !can_lock
                     on:click=move |_| dialog.set(Some(Dialog::Lock))
                 >
-                    "Lock…"
+                    {text::said("Lock…")}
                 </button>
             })}
             {user_actions}
@@ -242,10 +242,10 @@ pub fn UserDetails(
                 <button
                     id="enroll"
                     prop:disabled=move || busy.get() || !can_enroll
-                    title=(!can_enroll).then_some("Unlock the user before enrolling a device")
+                    title=(!can_enroll).then(|| tr!(user.unlock_first))
                     on:click=move |_| dialog.set(Some(Dialog::Enroll))
                 >
-                    "New enrollment token"
+                    {tr!(enroll.new_token)}
                 </button>
             })}
             {for_all}
@@ -293,12 +293,12 @@ fn UserSessions(
     view! {
         <div class="table-wrap">
             <table class="sessions">
-                <caption>{words::count(count as u64, noun)}</caption>
+                <caption>{text::count(count as u64, noun)}</caption>
                 <thead>
                     <tr>
                         {columns
                             .iter()
-                            .map(|c| view! { <th scope="col">{c.header()}</th> })
+                            .map(|c| view! { <th scope="col">{text::said(c.header())}</th> })
                             .collect_view()}
                     </tr>
                 </thead>
@@ -309,39 +309,27 @@ fn UserSessions(
 }
 
 /// What the backend says about the account beyond its name, where it says it: username,
-/// e-mail, created and modified.
+/// e-mail, created and modified (relative times kept true as the clock moves).
 #[component]
 fn AccountFacts(user: User) -> impl IntoView {
-    let now = chrono::Utc::now();
-    let time = |at: Option<chrono::DateTime<chrono::Utc>>| {
-        at.map(|at| {
-            (
-                time::relative(Some(at), now),
-                time::exact_local_and_utc(Some(at)),
-            )
-        })
-    };
     let texts = [("Username", user.username), ("E-mail", user.email)]
         .into_iter()
-        .filter_map(|(label, value)| Some((label, value?, None)));
+        .filter_map(|(label, value)| {
+            let value = value?;
+            Some(view! { <dt>{text::said(label)}</dt><dd>{value}</dd> }.into_any())
+        });
     let times = [("Created", user.created_at), ("Modified", user.modified_at)]
         .into_iter()
         .filter_map(|(label, at)| {
-            let (relative, exact) = time(at)?;
-            Some((label, relative, Some(exact)))
+            let at = at?;
+            Some(
+                view! {
+                    <dt>{text::said(label)}</dt>
+                    <dd title=text::exact(Some(at))>{crate::clock::relative(Some(at))}</dd>
+                }
+                .into_any(),
+            )
         });
     let facts: Vec<_> = texts.chain(times).collect();
-    (!facts.is_empty()).then(|| {
-        view! {
-            <dl class="facts">
-                {facts
-                    .into_iter()
-                    .map(|(label, value, title)| view! {
-                        <dt>{label}</dt>
-                        <dd title=title>{value}</dd>
-                    })
-                    .collect_view()}
-            </dl>
-        }
-    })
+    (!facts.is_empty()).then(|| view! { <dl class="facts">{facts}</dl> })
 }

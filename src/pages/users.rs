@@ -15,13 +15,13 @@ use crate::components::table::{
 };
 use crate::components::{BulkButtons, BulkHost, ErrorNotice, SavedViewsBar, UsersLoader};
 use crate::routes::Route;
+use crate::text;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use roster_core::backend::{Api, Capabilities};
 use roster_core::bulk::BulkRun;
 use roster_core::model::action::{ActionKind, Scope};
 use roster_core::model::User;
-use roster_core::table::caption;
 use roster_core::table::selection::Selection;
 use roster_core::table::server::ServerModel;
 use roster_core::table::users::{UserColumn, UserFilter, UsersData, STATUSES};
@@ -44,7 +44,7 @@ pub fn UsersPage() -> impl IntoView {
     };
     view! {
         <section class="page">
-            <h1>"Users"</h1>
+            <h1>{tr!(sections.users)}</h1>
             {body}
         </section>
     }
@@ -87,7 +87,7 @@ fn UsersTable(
                     then(load.users);
                 }
                 Err(err) => {
-                    let _ = gather_error.try_set(Some(err.message()));
+                    let _ = gather_error.try_set(Some(text::error(&err)));
                 }
             }
         });
@@ -138,20 +138,20 @@ fn UsersTable(
     let statuses = caps
         .user_statuses
         .iter()
-        .map(|s| (s.key().to_string(), s.label().to_string()))
+        .map(|s| (s.key().to_string(), text::said(s.label())))
         .collect::<Vec<_>>();
     view! {
         <div class="filters" role="search">
             <SearchFilter
                 id="user-search"
-                placeholder=caps.user_search
+                placeholder=text::said(caps.user_search)
                 text=Signal::derive(move || table.view.with(|v| v.search.clone()))
                 on_input=table.edit(|v, text| v.search = text)
             />
             {caps.user_filter(UserFilter::Status).then(|| view! {
                 <ChoiceFilter
                     id="status-filter"
-                    label="Status"
+                    label=text::said("Status")
                     choices=statuses.clone()
                     selected=Signal::derive(move || {
                         table.view.with(|v| v.status.map(|s| s.key()).unwrap_or_default().to_string())
@@ -171,8 +171,8 @@ fn UsersTable(
             {caps.user_filter(UserFilter::Operator).then(|| view! {
                 <YesNoFilter
                     id="operator-filter"
-                    label="Operators"
-                    words=("Operators only", "Not operators")
+                    label=tr!(users.operators)
+                    words=(tr!(users.operators_only), tr!(users.not_operators))
                     value=Signal::derive(move || table.view.with(|v| v.operator))
                     on_change=table.edit(|v, text| v.operator = yes_or_no(&text))
                 />
@@ -180,8 +180,8 @@ fn UsersTable(
             {caps.user_filter(UserFilter::Disabled).then(|| view! {
                 <YesNoFilter
                     id="disabled-filter"
-                    label="Disabled"
-                    words=("Disabled only", "Enabled only")
+                    label=text::said("Disabled")
+                    words=(tr!(users.disabled_only), tr!(users.enabled_only))
                     value=Signal::derive(move || table.view.with(|v| v.disabled))
                     on_change=table.edit(|v, text| v.disabled = yes_or_no(&text))
                 />
@@ -189,8 +189,8 @@ fn UsersTable(
             {caps.user_filter(UserFilter::Activated).then(|| view! {
                 <YesNoFilter
                     id="activated-filter"
-                    label="Activated"
-                    words=("Activated", "Not activated")
+                    label=text::said("Activated")
+                    words=(text::said("Activated"), text::said("Not activated"))
                     value=Signal::derive(move || table.view.with(|v| v.activated))
                     on_change=table.edit(|v, text| v.activated = yes_or_no(&text))
                 />
@@ -198,13 +198,13 @@ fn UsersTable(
             {caps.user_filter(UserFilter::Created).then(|| view! {
                 <DateFilter
                     id="created-after"
-                    label="Created from"
+                    label=tr!(users.created_from)
                     day=Signal::derive(move || table.view.with(|v| v.created_after))
                     on_input=table.edit(|v, text| v.created_after = text.parse().ok())
                 />
                 <DateFilter
                     id="created-before"
-                    label="Created before"
+                    label=tr!(users.created_before)
                     day=Signal::derive(move || table.view.with(|v| v.created_before))
                     on_input=table.edit(|v, text| v.created_before = text.parse().ok())
                 />
@@ -212,7 +212,7 @@ fn UsersTable(
             {caps.user_filter(UserFilter::IdleDays).then(|| view! {
                 <NumberFilter
                     id="idle-filter"
-                    label="Not connected for more than (days)"
+                    label=tr!(users.idle_days)
                     value=Signal::derive(move || table.view.with(|v| v.idle_days))
                     on_input=table.edit(|v, text| v.idle_days = text.trim().parse().ok())
                 />
@@ -230,7 +230,7 @@ fn UsersTable(
                         on_pick=pick
                     />
                     <button type="button" class="quiet" id="export-csv" prop:disabled=busy on:click=export>
-                        "Export CSV"
+                        {tr!(common.export_csv)}
                     </button>
                 </SelectionBar>
             }
@@ -239,7 +239,7 @@ fn UsersTable(
             view! {
                 <div class="selection-bar">
                     <button type="button" class="quiet" id="export-csv" prop:disabled=busy on:click=export>
-                        "Export CSV"
+                        {tr!(common.export_csv)}
                     </button>
                 </div>
             }
@@ -249,7 +249,7 @@ fn UsersTable(
         {move || gather_error.get().map(|message| view! { <ErrorNotice message=message /> })}
         <div class="table-wrap">
             <table class="users">
-                <caption>{move || caption(table.matching(), total.get(), "users")}</caption>
+                <caption>{move || text::caption(table.matching(), total.get(), "users")}</caption>
                 <thead>
                     <tr>
                         {selectable.then(|| view! { <SelectPageHeader table=table /> })}
@@ -283,10 +283,10 @@ fn UsersTable(
             </table>
         </div>
         {move || match table.status() {
-            PageStatus::Loading => view! { <p class="loading" role="status">"Loading users…"</p> }.into_any(),
+            PageStatus::Loading => view! { <p class="loading" role="status">{tr!(loading.users)}</p> }.into_any(),
             PageStatus::Failed(message) => view! {
                 <ErrorNotice message=message />
-                <button type="button" on:click=move |_| table.reload()>"Try again"</button>
+                <button type="button" on:click=move |_| table.reload()>{tr!(common.try_again)}</button>
             }
             .into_any(),
             PageStatus::Ready => ().into_any(),

@@ -138,7 +138,7 @@ pub fn operation_failure(kind: &str, detail: &str) -> String {
 }
 
 /// `INVALID_API_REQUEST` → "invalid API request".
-fn readable_kind(kind: &str) -> String {
+pub fn readable_kind(kind: &str) -> String {
     kind.replace('_', " ").to_lowercase().replace("api", "API")
 }
 

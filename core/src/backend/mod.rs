@@ -7,7 +7,7 @@
 pub mod authsessions;
 mod capabilities;
 mod connection;
-mod error;
+pub mod error;
 pub mod fill;
 pub mod http;
 pub mod journeyapps;

@@ -2,22 +2,31 @@
 
 use chrono::{DateTime, Local, Utc};
 
-/// "3 days ago", "in 2 minutes", or "never" for a missing value.
+/// "3 days ago", "in 2 minutes", or "never" for a missing value (English; the console says it
+/// in the admin's language from [`distance`]).
 pub fn relative(then: Option<DateTime<Utc>>, now: DateTime<Utc>) -> String {
     let Some(then) = then else {
         return "never".to_string();
     };
-    let seconds = (now - then).num_seconds();
-    let (amount, unit) = span(seconds.unsigned_abs());
+    let (amount, unit) = distance(then, now);
     if amount == 0 {
         return "just now".to_string();
     }
-    let plural = if amount == 1 { "" } else { "s" };
-    if seconds >= 0 {
-        format!("{amount} {unit}{plural} ago")
+    let plural = if amount.abs() == 1 { "" } else { "s" };
+    if amount < 0 {
+        format!("{} {unit}{plural} ago", -amount)
     } else {
         format!("in {amount} {unit}{plural}")
     }
+}
+
+/// How far `then` is from `now` in its largest whole unit (a unit name as `Intl`'s
+/// `RelativeTimeFormat` takes it): negative in the past, 0 seconds within a minute.
+pub fn distance(then: DateTime<Utc>, now: DateTime<Utc>) -> (i64, &'static str) {
+    let seconds = (now - then).num_seconds();
+    let (amount, unit) = span(seconds.unsigned_abs());
+    let amount = i64::try_from(amount).unwrap_or(i64::MAX);
+    (if seconds >= 0 { -amount } else { amount }, unit)
 }
 
 /// The largest whole unit of a span of seconds; 0 for less than a minute.

@@ -73,7 +73,7 @@ async fn shortcuts_move_select_open_and_stay_out_of_fields() {
     h.wait_for_text("[role=dialog] h2", "Keyboard shortcuts")
         .await;
     let listed = h.find("dl.shortcuts").await.text().await.unwrap();
-    for keys in ["/", "j or ↓", "k or ↑", "Enter", "x", "?"] {
+    for keys in ["/", "j, ↓", "k, ↑", "Enter", "x", "?", "Ctrl+K"] {
         assert!(listed.contains(keys), "{keys} is not listed: {listed}");
     }
     h.press(Key::Escape.into()).await;

@@ -12,6 +12,7 @@ mod errors;
 mod hostile;
 mod hosting;
 mod keyboard;
+mod language;
 mod look;
 mod portos;
 mod sessions;
