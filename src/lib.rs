@@ -16,6 +16,13 @@ macro_rules! tr {
     };
 }
 
+/// [`tr!`] for a text without values, as the `&'static str` it is (no copy).
+macro_rules! tr_static {
+    ($($key:tt)*) => {
+        $crate::i18n::td_string!($crate::locale::current(), $($key)*)
+    };
+}
+
 pub mod activity;
 pub mod browser;
 pub mod client;

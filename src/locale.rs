@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use js_sys::{Array, Intl, Object, Reflect};
 use leptos::prelude::*;
 use std::cell::RefCell;
+use std::collections::HashMap;
 use wasm_bindgen::JsValue;
 
 /// Where this device keeps the admin's pick; absent, the browser's languages decide.
@@ -102,6 +103,9 @@ pub fn LanguagePicker() -> impl IntoView {
 struct Formatters {
     tag: &'static str,
     relative: Option<Intl::RelativeTimeFormat>,
+    /// What `relative` said for each distance: a table shows the same few ("3 days ago") over
+    /// and over, and asking Intl again each time is the slow part of a render.
+    relative_said: HashMap<(i64, &'static str), String>,
     date_time: Option<Intl::DateTimeFormat>,
     number: Option<Intl::NumberFormat>,
 }
@@ -136,14 +140,25 @@ fn locales(tag: &str) -> Array {
     Array::of1(&JsValue::from_str(tag))
 }
 
-/// "3 minutes ago", "in 2 days", "now" in language `tag`; None when there is no time.
+/// Distances remembered at most, per language (a few hundred cover any table).
+const RELATIVE_KEPT: usize = 512;
+
+/// "3 minutes ago", "in 2 days", "yesterday" in language `tag`.
 pub fn relative(at: DateTime<Utc>, now: DateTime<Utc>, tag: &'static str) -> String {
-    let (amount, unit) = roster_core::model::time::distance(at, now);
+    let distance = roster_core::model::time::distance(at, now);
     with_formatters(tag, |f| {
+        if let Some(said) = f.relative_said.get(&distance) {
+            return said.clone();
+        }
         let format = f.relative.get_or_insert_with(|| {
             Intl::RelativeTimeFormat::new(&locales(tag), &options(&[("numeric", "auto")]))
         });
-        String::from(format.format(amount as f64, unit))
+        let said = String::from(format.format(distance.0 as f64, distance.1));
+        if f.relative_said.len() >= RELATIVE_KEPT {
+            f.relative_said.clear();
+        }
+        f.relative_said.insert(distance, said.clone());
+        said
     })
 }
 

@@ -13,4 +13,3 @@ pub mod palette;
 pub mod policy;
 pub mod table;
 pub mod views;
-pub mod words;

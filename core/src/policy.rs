@@ -138,14 +138,6 @@ impl Policy {
         view
     }
 
-    /// "12 enrolled sessions were last authenticated more than 30 days ago."
-    pub fn summary(&self, count: usize, days: u32) -> String {
-        format!(
-            "{count} {} {} more than {days} days ago.",
-            self.noun, self.age_phrase
-        )
-    }
-
     /// The bulk run over `found`.
     pub fn run(&self, users: &[User], found: &[SessionAt]) -> BulkRun {
         BulkRun::for_sessions(
@@ -263,10 +255,6 @@ mod tests {
         );
         assert_eq!(run.targets[1].label, "Ben – unnamed device");
         assert_eq!(policy.sessions(&users, 0, now()).len(), 4);
-        assert_eq!(
-            policy.summary(2, 30),
-            "2 enrolled sessions were last authenticated more than 30 days ago."
-        );
     }
 
     #[test]

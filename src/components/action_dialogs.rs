@@ -166,6 +166,9 @@ pub fn SessionActionButtons(
     actions: Vec<ActionKind>,
     #[prop(into)] busy: Signal<bool>,
     #[prop(into)] on_action: Callback<(Session, Action)>,
+    /// The column's name, for the card a row becomes on a narrow screen.
+    #[prop(optional)]
+    label: Option<&'static str>,
 ) -> impl IntoView {
     let buttons = actions
         .into_iter()
@@ -189,7 +192,7 @@ pub fn SessionActionButtons(
         })
         .collect_view();
     view! {
-        <td>
+        <td data-label=label>
             <div class="row-actions">{buttons}</div>
         </td>
     }

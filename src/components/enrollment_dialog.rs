@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use roster_core::backend::Api;
-use roster_core::model::enrollment::{self, EnrollmentToken, LIFETIME_SECS};
+use roster_core::model::enrollment::{self, EnrollmentToken, Spoken, LIFETIME_SECS};
 use roster_core::model::User;
 use std::time::Duration;
 
@@ -104,13 +104,8 @@ pub fn EnrollmentDialog(user: User, #[prop(into)] on_close: Callback<()>) -> imp
                         .flatten();
                     if let Some(session) = found {
                         let _ = known.try_update_value(|k| k.insert(session.id.clone()));
-                        let on = session
-                            .label
-                            .clone()
-                            .filter(|l| !l.trim().is_empty())
-                            .or(session.platform.clone());
-                        let said = match on {
-                            Some(on) => tr!(enroll.enrolled_on, on = on),
+                        let said = match enrollment::enrolled_on(&session) {
+                            Some(on) => tr!(enroll.enrolled_on, on = on.to_string()),
                             None => tr!(enroll.enrolled),
                         };
                         let _ = enrolled.try_set(Some(said));
@@ -228,11 +223,11 @@ fn EnrollmentCode(
                     {move || if expired() { tr!(enroll.expired_suffix) } else { tr!(enroll.left_suffix) }}
                 </p>
                 <p class="visually-hidden" aria-live="polite">
-                    {move || match remaining() {
-                        s if s <= 0 => tr!(enroll.spoken_expired),
-                        s if s <= 30 => tr!(enroll.spoken_30),
-                        s if s <= 60 => tr!(enroll.spoken_60),
-                        _ => String::new(),
+                    {move || match enrollment::spoken_countdown(remaining()) {
+                        Spoken::Expired => tr!(enroll.spoken_expired),
+                        Spoken::ThirtySecondsLeft => tr!(enroll.spoken_30),
+                        Spoken::OneMinuteLeft => tr!(enroll.spoken_60),
+                        Spoken::Nothing => String::new(),
                     }}
                 </p>
                 <p class="enrollment-url">{tr!(enroll.link)} " " {link}</p>

@@ -29,10 +29,10 @@ pub fn SessionCells(
         .map(|&column| {
             // Each cell carries its column's name: below a width the rows become cards, and a
             // card's cell says what it is itself.
-            let label = crate::text::said(column.header());
+            let label = crate::text::said_static(column.header());
             if own && column == SessionColumn::Device {
                 view! {
-                    <td class="own-session" data-label=label.clone()>
+                    <td class="own-session" data-label=label>
                         {session.device().to_string()}
                         " "
                         <span class="badge own" title=tr!(sessions.own_title)>
@@ -44,7 +44,7 @@ pub fn SessionCells(
             } else if column == SessionColumn::Actions {
                 view! {
                     <SessionActionButtons
-                        attr:data-label=label.clone()
+                        label=label
                         user=user.clone()
                         session=session.clone()
                         actions=caps.actions_on(Scope::Session).collect()
@@ -54,8 +54,7 @@ pub fn SessionCells(
                 }
                 .into_any()
             } else {
-                view! { <CellView attr:data-label=label cell=column.cell(&user, &session) /> }
-                    .into_any()
+                view! { <CellView label=label cell=column.cell(&user, &session) /> }.into_any()
             }
         })
         .collect_view()

@@ -453,7 +453,7 @@ pub fn SortHeader<M: TableModel>(
     sortable: bool,
 ) -> impl IntoView {
     if !sortable || !column.sortable() {
-        return view! { <th scope="col">{text::said(column.header())}</th> }.into_any();
+        return view! { <th scope="col">{text::said_static(column.header())}</th> }.into_any();
     }
     let sorted = move || {
         table
@@ -475,7 +475,7 @@ pub fn SortHeader<M: TableModel>(
                 data-sort=column.key()
                 on:click=move |_| table.show(table.view.get_untracked().sorted_by(column))
             >
-                {text::said(column.header())}
+                {text::said_static(column.header())}
                 <span aria-hidden="true">
                     {move || match sorted() {
                         Some(true) => " ▼",
@@ -498,38 +498,53 @@ fn whole(text: &str) -> Option<String> {
     (text.chars().count() > CUT_OFF_AT).then(|| text.to_string())
 }
 
-/// One cell as the column decided it. Action cells are the page's to render.
+/// A label of the core in the admin's language, reusing it where it has no translation (a
+/// backend's own state, say).
+fn translated(label: String) -> String {
+    match text::said_exactly(&label) {
+        Some(said) => said.to_string(),
+        None => label,
+    }
+}
+
+/// One cell as the column decided it. Action cells are the page's to render. `label` names
+/// the column on the cell itself, for tables that become cards on a narrow screen.
 #[component]
-pub fn CellView(cell: Cell) -> impl IntoView {
+pub fn CellView(cell: Cell, #[prop(optional)] label: Option<&'static str>) -> impl IntoView {
     match cell {
         Cell::Text(text) => {
             let title = whole(&text);
-            view! { <td title=title>{text}</td> }.into_any()
+            view! { <td data-label=label title=title>{text}</td> }.into_any()
         }
         Cell::Mono(text) => {
             let title = whole(&text);
-            view! { <td class="mono" title=title>{text}</td> }.into_any()
+            view! { <td data-label=label class="mono" title=title>{text}</td> }.into_any()
         }
-        Cell::Count(n) => view! { <td class="num">{n}</td> }.into_any(),
+        Cell::Count(n) => view! { <td data-label=label class="num">{n}</td> }.into_any(),
         Cell::Time(at) => view! {
-            <td title=text::exact(at)>{crate::clock::relative(at)}</td>
+            <td data-label=label title=text::exact(at)>{crate::clock::relative(at)}</td>
         }
         .into_any(),
-        Cell::Badge { label, class } => view! {
-            <td><span class=format!("badge {class}")>{text::said(&label)}</span></td>
+        Cell::Badge { label: words, class } => view! {
+            <td data-label=label><span class=format!("badge {class}")>{translated(words)}</span></td>
         }
         .into_any(),
-        Cell::State(label) => {
-            let label = text::said(&label);
-            let title = whole(&label);
-            view! { <td class="state" title=title>{label}</td> }.into_any()
+        Cell::State(words) => {
+            let words = translated(words);
+            let title = whole(&words);
+            view! { <td data-label=label class="state" title=title>{words}</td> }.into_any()
         }
-        Cell::User { id, label } => {
-            let title = whole(&label);
-            view! { <td title=title><a href=Route::User(id).href()>{label}</a></td> }.into_any()
+        Cell::User { id, label: name } => {
+            let title = whole(&name);
+            view! {
+                <td data-label=label title=title><a href=Route::User(id).href()>{name}</a></td>
+            }
+            .into_any()
         }
-        Cell::Unknown => view! { <td class="unknown">{tr!(common.unknown)}</td> }.into_any(),
-        Cell::Actions => view! { <td></td> }.into_any(),
+        Cell::Unknown => {
+            view! { <td data-label=label class="unknown">{tr!(common.unknown)}</td> }.into_any()
+        }
+        Cell::Actions => view! { <td data-label=label></td> }.into_any(),
     }
 }
 

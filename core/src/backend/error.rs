@@ -89,15 +89,21 @@ impl ApiError {
     /// What a target whose answer was lost says in the results: that it may have run, and the
     /// cause in a few words.
     pub fn lost_answer(&self) -> String {
-        let cause = match self {
-            ApiError::Network { detail } => detail.clone(),
-            ApiError::Unexpected { status, what, .. } => format!("HTTP {status}, {what}"),
-            ApiError::Backend { status, kind, .. } => {
-                format!("HTTP {status} {}", readable_kind(kind))
-            }
-            other => other.message(),
-        };
+        let cause = self.lost_cause().unwrap_or_else(|| self.message());
         format!("No usable answer came back ({cause}), so it may have run.")
+    }
+
+    /// Why an answer was lost, in a few words of the transport's or the backend's own (None:
+    /// the error's message says it).
+    pub fn lost_cause(&self) -> Option<String> {
+        match self {
+            ApiError::Network { detail } => Some(detail.clone()),
+            ApiError::Unexpected { status, what, .. } => Some(format!("HTTP {status}, {what}")),
+            ApiError::Backend { status, kind, .. } => {
+                Some(format!("HTTP {status} {}", readable_kind(kind)))
+            }
+            _ => None,
+        }
     }
 
     /// Whether a request that changes something may have run although it ended in this error:

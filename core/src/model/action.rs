@@ -193,72 +193,6 @@ impl ActionKind {
         matches!(self, ActionKind::Unlock | ActionKind::Enable)
     }
 
-    /// What the confirmation of this action says, for `who` and their `device` where it acts
-    /// on a session: the title, the explanation and the confirm button's words.
-    pub fn confirmation(self, who: &str, device: &str) -> (String, String, &'static str) {
-        match self {
-            ActionKind::WipeSession => (
-                format!("Wipe {device}"),
-                format!(
-                    "This permanently deletes all app data on {device} of {who}, including \
-                     anything not yet uploaded, when it next connects. This cannot be undone."
-                ),
-                "Wipe device",
-            ),
-            ActionKind::ReAuthenticateSession => (
-                format!("Re-authenticate {device}"),
-                format!("{who} must sign in again on {device}. No data is deleted."),
-                "Re-authenticate",
-            ),
-            ActionKind::RevokeSession => (
-                format!("Revoke {device}"),
-                format!(
-                    "{who} is signed out on {device} at once and must sign in again there. \
-                     No data is deleted."
-                ),
-                "Revoke",
-            ),
-            ActionKind::Lock | ActionKind::LockAndWipe => (
-                format!("Lock {who}"),
-                format!(
-                    "{who} will be signed out on every device and cannot sign in until unlocked."
-                ),
-                self.name(),
-            ),
-            ActionKind::Unlock => (
-                format!("Unlock {who}"),
-                format!("{who} will be able to sign in again."),
-                "Unlock",
-            ),
-            ActionKind::Disable => (
-                format!("Disable {who}"),
-                format!("{who} cannot sign in, and their tokens are refused, until enabled again."),
-                "Disable",
-            ),
-            ActionKind::Enable => (
-                format!("Enable {who}"),
-                format!("{who} will be able to sign in again."),
-                "Enable",
-            ),
-            ActionKind::Deactivate => (
-                format!("Deactivate {who}"),
-                format!(
-                    "{who}'s account is deactivated and every token they have ends at once: \
-                     they are signed out everywhere and cannot sign in until activated again."
-                ),
-                "Deactivate",
-            ),
-            ActionKind::RevokeTokens => (
-                format!("Sign {who} out everywhere"),
-                format!(
-                    "Every token {who} has ends at once: they are signed out on every device and \
-                     may sign in again."
-                ),
-                "Sign out everywhere",
-            ),
-        }
-    }
-
     /// The action on `user`, or None where it does not apply: locking a locked user, unlocking
     /// an unlocked one, or any session action.
     pub fn on_user(self, user: &User) -> Option<Action> {
@@ -414,30 +348,6 @@ impl Action {
     /// The action's name, for the activity log and bulk results.
     pub fn name(&self) -> &'static str {
         self.kind().name()
-    }
-
-    /// What happened, for the notice after success; `who` names the user.
-    pub fn done_message(&self, who: &str) -> String {
-        match self.kind() {
-            ActionKind::Lock => format!("Locked {who}: every device is signed out."),
-            ActionKind::LockAndWipe => {
-                format!("Locked {who}: every device is signed out and its app data will be wiped.")
-            }
-            ActionKind::Unlock => format!("Unlocked {who}: they can sign in again."),
-            ActionKind::WipeSession => {
-                format!("The device of {who} will be wiped when it next connects.")
-            }
-            ActionKind::ReAuthenticateSession => {
-                format!("The device of {who} must sign in again.")
-            }
-            ActionKind::RevokeSession => format!("Revoked: {who} is signed out on that device."),
-            ActionKind::Disable => format!("Disabled {who}: they cannot sign in."),
-            ActionKind::Enable => format!("Enabled {who}: they can sign in again."),
-            ActionKind::Deactivate => {
-                format!("Deactivated {who}: every token ended, they cannot sign in.")
-            }
-            ActionKind::RevokeTokens => format!("Signed {who} out everywhere."),
-        }
     }
 }
 
@@ -599,12 +509,5 @@ mod tests {
                 matches!(kind, ActionKind::LockAndWipe | ActionKind::WipeSession)
             );
         }
-        let reauth = ActionKind::ReAuthenticateSession
-            .on_session(&owner, session)
-            .unwrap();
-        assert_eq!(
-            reauth.done_message("Ann Lee"),
-            "The device of Ann Lee must sign in again."
-        );
     }
 }

@@ -34,14 +34,24 @@ pub fn countdown_text(remaining_secs: i64) -> String {
     format!("{}:{:02}", secs / 60, secs % 60)
 }
 
-/// What a screen reader hears about the countdown. The text only changes at one minute,
-/// 30 seconds and expiry, so a polite live region speaks three times, not every second.
-pub fn spoken_countdown(remaining_secs: i64) -> &'static str {
+/// A moment of the countdown a screen reader is told of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Spoken {
+    /// More than a minute left: nothing to say.
+    Nothing,
+    OneMinuteLeft,
+    ThirtySecondsLeft,
+    Expired,
+}
+
+/// What a screen reader hears about the countdown. It only changes at one minute, 30 seconds
+/// and expiry, so a polite live region speaks three times, not every second.
+pub fn spoken_countdown(remaining_secs: i64) -> Spoken {
     match remaining_secs {
-        s if s <= 0 => "The enrollment code has expired.",
-        s if s <= 30 => "30 seconds left to scan the code.",
-        s if s <= 60 => "1 minute left to scan the code.",
-        _ => "",
+        s if s <= 0 => Spoken::Expired,
+        s if s <= 30 => Spoken::ThirtySecondsLeft,
+        s if s <= 60 => Spoken::OneMinuteLeft,
+        _ => Spoken::Nothing,
     }
 }
 
@@ -96,15 +106,14 @@ pub fn new_enrollment<'a>(known: &HashSet<SessionId>, user: &'a User) -> Option<
         .find(|s| s.state == SessionState::Enrolled && !known.contains(&s.id))
 }
 
-/// "Enrolled on …" for a new session, naming the device as well as it can.
-pub fn enrolled_message(session: &Session) -> String {
-    let device = session
+/// What a new session is enrolled on, named as well as it can be: its label, else its
+/// platform; None when it has neither.
+pub fn enrolled_on(session: &Session) -> Option<&str> {
+    session
         .label
         .as_deref()
         .filter(|l| !l.trim().is_empty())
         .or(session.platform.as_deref())
-        .unwrap_or("a new device");
-    format!("Enrolled on {device}")
 }
 
 #[cfg(test)]
@@ -136,24 +145,20 @@ mod tests {
 
     #[test]
     fn screen_readers_hear_three_moments_only() {
-        let spoken: Vec<&str> = (-2..=LIFETIME_SECS).rev().map(spoken_countdown).collect();
+        use Spoken::*;
+        let spoken: Vec<Spoken> = (-2..=LIFETIME_SECS).rev().map(spoken_countdown).collect();
         let mut changes = spoken.clone();
         changes.dedup();
         assert_eq!(
             changes,
-            [
-                "",
-                "1 minute left to scan the code.",
-                "30 seconds left to scan the code.",
-                "The enrollment code has expired."
-            ]
+            [Nothing, OneMinuteLeft, ThirtySecondsLeft, Expired]
         );
-        assert_eq!(spoken_countdown(61), "");
-        assert_eq!(spoken_countdown(60), "1 minute left to scan the code.");
-        assert_eq!(spoken_countdown(31), "1 minute left to scan the code.");
-        assert_eq!(spoken_countdown(30), "30 seconds left to scan the code.");
-        assert_eq!(spoken_countdown(1), "30 seconds left to scan the code.");
-        assert_eq!(spoken_countdown(0), "The enrollment code has expired.");
+        assert_eq!(spoken_countdown(61), Nothing);
+        assert_eq!(spoken_countdown(60), OneMinuteLeft);
+        assert_eq!(spoken_countdown(31), OneMinuteLeft);
+        assert_eq!(spoken_countdown(30), ThirtySecondsLeft);
+        assert_eq!(spoken_countdown(1), ThirtySecondsLeft);
+        assert_eq!(spoken_countdown(0), Expired);
     }
 
     #[test]
@@ -228,10 +233,11 @@ mod tests {
         );
         after.sessions[1].state = SessionState::Locked;
         let found = new_enrollment(&known, &after).unwrap();
-        assert_eq!(enrolled_message(found), "Enrolled on Tablet 7");
+        assert_eq!(enrolled_on(found), Some("Tablet 7"));
         assert_eq!(
-            enrolled_message(&session("d", SessionState::Enrolled, Some(" "))),
-            "Enrolled on ANDROID"
+            enrolled_on(&session("d", SessionState::Enrolled, Some(" "))),
+            Some("ANDROID"),
+            "a blank label gives way to the platform"
         );
     }
 }

@@ -1,24 +1,7 @@
-//! How datetimes read in the console: relative in lists, exact (local and UTC) on hover.
+//! Times as the console reads and measures them: the API's format, the exact UTC value, and
+//! how far a time is from now (the console words it in the admin's language).
 
-use chrono::{DateTime, Local, Utc};
-
-/// "3 days ago", "in 2 minutes", or "never" for a missing value (English; the console says it
-/// in the admin's language from [`distance`]).
-pub fn relative(then: Option<DateTime<Utc>>, now: DateTime<Utc>) -> String {
-    let Some(then) = then else {
-        return "never".to_string();
-    };
-    let (amount, unit) = distance(then, now);
-    if amount == 0 {
-        return "just now".to_string();
-    }
-    let plural = if amount.abs() == 1 { "" } else { "s" };
-    if amount < 0 {
-        format!("{} {unit}{plural} ago", -amount)
-    } else {
-        format!("in {amount} {unit}{plural}")
-    }
-}
+use chrono::{DateTime, Utc};
 
 /// How far `then` is from `now` in its largest whole unit (a unit name as `Intl`'s
 /// `RelativeTimeFormat` takes it): negative in the past, 0 seconds within a minute.
@@ -49,18 +32,6 @@ pub fn exact_utc(at: DateTime<Utc>) -> String {
     at.format("%Y-%m-%d %H:%M:%S UTC").to_string()
 }
 
-/// The viewer's local time followed by the UTC value, for a tooltip.
-pub fn exact_local_and_utc(at: Option<DateTime<Utc>>) -> String {
-    match at {
-        Some(at) => format!(
-            "{} (local) · {}",
-            at.with_timezone(&Local).format("%Y-%m-%d %H:%M:%S"),
-            exact_utc(at)
-        ),
-        None => "No value reported".to_string(),
-    }
-}
-
 /// Reads the API's `YYYY-MM-DDTHH:MM:SSZ` (any RFC 3339 value); None if unreadable.
 pub fn parse(value: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(value)
@@ -78,21 +49,17 @@ mod tests {
     }
 
     #[test]
-    fn relative_picks_the_largest_unit() {
+    fn a_distance_is_in_its_largest_whole_unit_signed_by_past_or_future() {
         let now = at("2024-05-01T12:00:00Z");
-        let ago = |d: Duration| relative(Some(now - d), now);
-        assert_eq!(ago(Duration::seconds(20)), "just now");
-        assert_eq!(ago(Duration::minutes(1)), "1 minute ago");
-        assert_eq!(ago(Duration::minutes(59)), "59 minutes ago");
-        assert_eq!(ago(Duration::hours(5)), "5 hours ago");
-        assert_eq!(ago(Duration::days(3)), "3 days ago");
-        assert_eq!(ago(Duration::days(45)), "1 month ago");
-        assert_eq!(ago(Duration::days(800)), "2 years ago");
-        assert_eq!(
-            relative(Some(now + Duration::minutes(4)), now),
-            "in 4 minutes"
-        );
-        assert_eq!(relative(None, now), "never");
+        let ago = |d: Duration| distance(now - d, now);
+        assert_eq!(ago(Duration::seconds(20)), (0, "second"));
+        assert_eq!(ago(Duration::minutes(1)), (-1, "minute"));
+        assert_eq!(ago(Duration::minutes(59)), (-59, "minute"));
+        assert_eq!(ago(Duration::hours(5)), (-5, "hour"));
+        assert_eq!(ago(Duration::days(3)), (-3, "day"));
+        assert_eq!(ago(Duration::days(45)), (-1, "month"));
+        assert_eq!(ago(Duration::days(800)), (-2, "year"));
+        assert_eq!(distance(now + Duration::minutes(4), now), (4, "minute"));
     }
 
     #[test]

@@ -246,25 +246,6 @@ impl PagePosition {
     pub fn paged(&self) -> bool {
         self.previous || self.next
     }
-
-    /// "Rows 101–200 of 3412", or without the total when the server does not say it.
-    pub fn text(&self) -> String {
-        let rows = format!("Rows {}–{}", self.first, self.last);
-        match self.total {
-            Some(total) => format!("{rows} of {total}"),
-            None => rows,
-        }
-    }
-}
-
-/// "12 users" or "3 of 12 users": how many rows a view shows of how many, as far as known
-/// (a server may not say).
-pub fn caption(shown: Option<u64>, total: Option<u64>, noun: &str) -> String {
-    match (shown, total) {
-        (Some(shown), Some(total)) if shown != total => format!("{shown} of {total} {noun}"),
-        (Some(shown), _) => crate::words::count(shown, noun),
-        (None, _) => format!("Matching {noun}"),
-    }
 }
 
 #[cfg(test)]
@@ -316,20 +297,21 @@ mod tests {
 
     #[test]
     fn the_pager_says_where_the_page_is_held_here_or_on_the_server() {
+        let rows = |p: PagePosition| (p.first, p.last, p.total);
         let first = PagePosition::local(250, 0, 100);
-        assert_eq!(first.text(), "Rows 1–100 of 250");
+        assert_eq!(rows(first), (1, 100, Some(250)));
         assert!(!first.previous && first.next && first.paged());
         let last = PagePosition::local(250, 7, 100);
-        assert_eq!(last.text(), "Rows 201–250 of 250");
+        assert_eq!(rows(last), (201, 250, Some(250)));
         assert!(last.previous && !last.next);
         assert!(!PagePosition::local(80, 0, 100).paged());
-        assert_eq!(PagePosition::local(0, 0, 100).text(), "Rows 0–0 of 0");
+        assert_eq!(rows(PagePosition::local(0, 0, 100)), (0, 0, Some(0)));
 
         let middle = PagePosition::server(100, 100, Some(100_000), true);
-        assert_eq!(middle.text(), "Rows 101–200 of 100000");
+        assert_eq!(rows(middle), (101, 200, Some(100_000)));
         assert!(middle.previous && middle.next);
         let unknown = PagePosition::server(0, 42, None, false);
-        assert_eq!(unknown.text(), "Rows 1–42");
+        assert_eq!(rows(unknown), (1, 42, None));
         assert!(!unknown.paged());
     }
 
@@ -347,13 +329,5 @@ mod tests {
             covered = end;
         }
         assert_eq!(covered, 10_000);
-    }
-
-    #[test]
-    fn captions_say_how_many_of_how_many() {
-        assert_eq!(caption(Some(12), Some(12), "users"), "12 users");
-        assert_eq!(caption(Some(3), Some(12), "sessions"), "3 of 12 sessions");
-        assert_eq!(caption(Some(3), None, "sessions"), "3 sessions");
-        assert_eq!(caption(None, None, "sessions"), "Matching sessions");
     }
 }
