@@ -8,6 +8,7 @@ use crate::i18n::{use_i18n, Locale};
 use chrono::{DateTime, Utc};
 use js_sys::{Array, Intl, Object, Reflect};
 use leptos::prelude::*;
+use leptos_i18n::I18nContext;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use wasm_bindgen::JsValue;
@@ -33,10 +34,11 @@ pub fn current() -> Locale {
     CURRENT.with(std::cell::Cell::get)
 }
 
-/// Speaks `locale` from now on: the texts, then the whole console drawn again.
-fn speak(locale: Locale) {
+/// Speaks `locale` from now on: the texts, then (through `i18n`) the whole console drawn
+/// again.
+fn speak(i18n: I18nContext<Locale>, locale: Locale) {
     CURRENT.with(|c| c.set(locale));
-    use_i18n().set_locale(locale);
+    i18n.set_locale(locale);
 }
 
 /// The language picked on this device, if any.
@@ -48,7 +50,8 @@ fn saved() -> Option<Locale> {
 /// Puts the language picked on this device, or else the one the browser's languages chose,
 /// into effect (once, below the i18n provider).
 pub fn restore() {
-    speak(saved().unwrap_or_else(|| use_i18n().get_locale_untracked()));
+    let i18n = use_i18n();
+    speak(i18n, saved().unwrap_or_else(|| i18n.get_locale_untracked()));
 }
 
 /// The current language's tag, for `Intl` ("en", "sk", "de").
@@ -69,7 +72,7 @@ pub fn LanguagePicker() -> impl IntoView {
             use leptos_i18n::Locale as _;
             let _ = storage.set_item(STORAGE_KEY, locale.as_str());
         }
-        speak(locale);
+        speak(i18n, locale);
     };
     view! {
         <select

@@ -5,7 +5,14 @@
 
 /// How well `text` matches the query's lower-cased `words`; None when it does not.
 fn score(text: &str, words: &[String]) -> Option<u8> {
-    let text = text.to_lowercase();
+    // Texts given in lower case already (a long list of users) are not copied.
+    let lowered;
+    let text = if text.chars().any(char::is_uppercase) {
+        lowered = text.to_lowercase();
+        lowered.as_str()
+    } else {
+        text
+    };
     let mut best = 2;
     for (i, word) in words.iter().enumerate() {
         let found = text.find(word.as_str())?;

@@ -17,9 +17,18 @@ use roster_core::table::users::UsersView;
 /// How many users the palette lists at once.
 const USERS_SHOWN: usize = 8;
 
-/// The users this console has loaded (id and name), for the palette to find by name.
+/// A user the console has loaded: id, name, and both in lower case (what the palette
+/// searches, made once rather than per keystroke).
+#[derive(Clone, Debug, PartialEq)]
+struct Known {
+    id: UserId,
+    name: String,
+    searched: String,
+}
+
+/// The users this console has loaded, for the palette to find by name or id.
 #[derive(Clone, Copy)]
-struct KnownUsers(RwSignal<Vec<(UserId, String)>>);
+struct KnownUsers(RwSignal<Vec<Known>>);
 
 /// Keeps the users of the connected backend for the palette (once, in the app).
 pub fn provide_known_users() {
@@ -32,7 +41,11 @@ pub fn remember_users(users: &[User]) {
         known.set(
             users
                 .iter()
-                .map(|u| (u.id.clone(), u.label().to_string()))
+                .map(|u| Known {
+                    id: u.id.clone(),
+                    name: u.label().to_string(),
+                    searched: format!("{} {}", u.label(), u.id.as_str()).to_lowercase(),
+                })
                 .collect(),
         );
     }
@@ -109,11 +122,10 @@ fn PaletteDialog(open: RwSignal<bool>, on_shortcuts: Callback<()>) -> impl IntoV
                 return Vec::new();
             };
             known.with_untracked(|users| {
-                let texts = users.iter().map(|(id, name)| (id.as_str(), name.as_str()));
-                let joined: Vec<String> = texts.map(|(id, name)| format!("{name} {id}")).collect();
-                rank(&q, joined.iter().map(String::as_str), USERS_SHOWN)
+                let texts = users.iter().map(|u| u.searched.as_str());
+                rank(&q, texts, USERS_SHOWN)
                     .into_iter()
-                    .map(|at| users[at].clone())
+                    .map(|at| (users[at].id.clone(), users[at].name.clone()))
                     .collect::<Vec<_>>()
             })
         }
