@@ -1,6 +1,9 @@
 //! The few browser facilities the pages use beyond the DOM: the page's origin, the clipboard,
-//! downloads and performance marks.
+//! downloads, media queries and performance marks.
 
+use leptos::prelude::*;
+use send_wrapper::SendWrapper;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -43,6 +46,22 @@ pub fn matches_media(query: &str) -> bool {
     web_sys::window()
         .and_then(|w| w.match_media(query).ok().flatten())
         .is_some_and(|m| m.matches())
+}
+
+/// Whether the window matches the media query `query`, kept true as the window changes (a
+/// tablet turned from landscape to portrait) until the calling component goes away.
+pub fn media_signal(query: &str) -> ReadSignal<bool> {
+    let list = web_sys::window().and_then(|w| w.match_media(query).ok().flatten());
+    let (matches, set_matches) = signal(list.as_ref().is_some_and(|m| m.matches()));
+    if let Some(list) = list {
+        let watched = list.clone();
+        let on_change = Closure::<dyn Fn()>::new(move || set_matches.set(watched.matches()));
+        list.set_onchange(Some(on_change.as_ref().unchecked_ref()));
+        // The listener lives as long as the component: both go at its cleanup.
+        let kept = SendWrapper::new((list, on_change));
+        on_cleanup(move || kept.take().0.set_onchange(None));
+    }
+    matches
 }
 
 /// The type of a CSV download.

@@ -109,6 +109,7 @@ fn TopBar() -> impl IntoView {
         let first = client.capabilities().map(|caps| caps.sections[0]);
         first.map_or(Route::Connect, Route::of).href()
     };
+    let narrow = browser::media_signal(NARROW);
     view! {
         <header class="topbar">
             <a class="brand" href=home>"Roster"</a>
@@ -122,8 +123,9 @@ fn TopBar() -> impl IntoView {
                 </nav>
             })}
             // On a narrow screen (a tablet) the rest folds into a menu, so the bar keeps one
-            // line; on a wide one it stays open and shows inline.
-            <details class="menu" prop:open=!browser::matches_media(NARROW)>
+            // line; on a wide one it stays open and shows inline. Turning the tablet folds or
+            // unfolds it again.
+            <details class="menu" prop:open=move || !narrow.get()>
                 <summary>{tr!(top.menu)}</summary>
                 <div class="menu-items">
                     {move || client.base_url().map(|url| {

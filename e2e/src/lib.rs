@@ -299,6 +299,22 @@ impl Harness {
         store.list_users(0, 1000).unwrap().objects
     }
 
+    /// Opens the page of the unlocked user with the most sessions (every session action on
+    /// show) and waits for their sessions; returns the user.
+    pub async fn open_busiest_user(&self) -> roster_sandbox::journeyapps::db::User {
+        let busiest = self
+            .sandbox_users()
+            .into_iter()
+            .filter(|u| !u.locked)
+            .max_by_key(|u| u.sessions.len())
+            .expect("the sandbox has an unlocked user");
+        let page = self.app_url(&format!("/users/{}", busiest.id));
+        self.browser.goto(&page).await.unwrap();
+        self.wait_for_text("table.sessions caption", "session")
+            .await;
+        busiest
+    }
+
     /// Opens the app, waits for the preset base URL, connects with the demo token and waits for
     /// the users table.
     pub async fn connect_with_token(&self) {
@@ -497,6 +513,22 @@ impl Harness {
     /// Runs `script` in the page and returns what it returns.
     pub async fn script(&self, script: &str) -> Value {
         self.browser.execute(script, vec![]).await.unwrap()
+    }
+
+    /// Waits until `script` returns `expected` (`what` says what for, if it never does).
+    pub async fn wait_for_script(&self, script: &str, expected: Value, what: &str) {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let got = self.script(script).await;
+            if got == expected {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}: {got}, never {expected}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     /// Waits until `check` of the elements matching `css` holds, returning them.

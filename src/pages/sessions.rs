@@ -336,7 +336,7 @@ fn SessionsTable(
         {move || gathering.get().map(|text| view! { <p class="loading" role="status">{text}</p> })}
         {move || gather_error.get().map(|message| view! { <ErrorNotice message=message /> })}
         <div class="table-wrap">
-            <table class="all-sessions" aria-busy=move || (table.status() == PageStatus::Loading).to_string()>
+            <table class="all-sessions cards" aria-busy=move || (table.status() == PageStatus::Loading).to_string()>
                 <caption>{move || text::caption(table.matching(), total.get(), "sessions")}</caption>
                 <thead>
                     <tr>

@@ -292,7 +292,7 @@ fn UserSessions(
         .collect_view();
     view! {
         <div class="table-wrap">
-            <table class="sessions">
+            <table class="sessions cards">
                 <caption>{text::count(count as u64, noun)}</caption>
                 <thead>
                     <tr>

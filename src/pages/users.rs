@@ -25,6 +25,7 @@ use roster_core::model::User;
 use roster_core::table::selection::Selection;
 use roster_core::table::server::ServerModel;
 use roster_core::table::users::{UserColumn, UserFilter, UsersData, STATUSES};
+use roster_core::table::Column;
 
 /// `/users`: the users as this backend lists them.
 #[component]
@@ -248,7 +249,7 @@ fn UsersTable(
         {move || gathering.get().map(|text| view! { <p class="loading" role="status">{text}</p> })}
         {move || gather_error.get().map(|message| view! { <ErrorNotice message=message /> })}
         <div class="table-wrap">
-            <table class="users">
+            <table class="users cards">
                 <caption>{move || text::caption(table.matching(), total.get(), "users")}</caption>
                 <thead>
                     <tr>
@@ -311,7 +312,11 @@ fn UserRow(
             {selectable.then(|| view! { <SelectCell table=table key=key label=label /> })}
             {columns
                 .iter()
-                .map(|column| view! { <CellView cell=column.cell(&user) /> })
+                // Each cell says its column: on a tablet the rows become cards.
+                .map(|column| {
+                    let label = crate::text::said_static(column.header());
+                    view! { <CellView label=label cell=column.cell(&user) /> }
+                })
                 .collect_view()}
         </tr>
     }

@@ -78,17 +78,7 @@ async fn every_page_and_dialog_passes_axe_in_both_themes() {
     close_dialog(&h).await;
 
     // The user with the most sessions: every session action on show.
-    let busy = h
-        .sandbox_users()
-        .into_iter()
-        .filter(|u| !u.locked)
-        .max_by_key(|u| u.sessions.len())
-        .unwrap();
-    h.browser
-        .goto(&h.app_url(&format!("/users/{}", busy.id)))
-        .await
-        .unwrap();
-    h.wait_for_text("table.sessions caption", "session").await;
+    h.open_busiest_user().await;
     check(&h, "user", &mut found).await;
     for (opener, place) in [
         ("#lock", "lock dialog"),

@@ -123,9 +123,9 @@ async fn compact_at_a_desk_touch_sized_on_a_tablet_and_the_choice_is_remembered(
     h.finish().await;
 }
 
-/// For each card (row) of the sessions table `table`: whether its state, device and action
-/// buttons all lie inside it, and whether the table scrolls sideways.
-async fn cards(h: &Harness, table: &str) -> Value {
+/// For each card (row) of `table`: whether the cells `parts` and at least one `needed` all lie
+/// inside it, whether every cell names its column, and whether the table scrolls sideways.
+async fn cards(h: &Harness, table: &str, parts: &str, needed: &str) -> Value {
     h.script(&format!(
         "const wrap = document.querySelector('{table}').closest('.table-wrap'); \
          const rows = [...document.querySelectorAll('{table} tbody tr')]; \
@@ -136,32 +136,45 @@ async fn cards(h: &Harness, table: &str) -> Value {
          return {{ \
              sideways: wrap.scrollWidth > wrap.clientWidth + 1, \
              rows: rows.length, \
-             whole: rows.filter(r => inside(r, 'td[data-label=State], td[data-label=Device], .row-actions button') \
-                 && r.querySelector('.row-actions button')).length, \
+             whole: rows.filter(r => inside(r, '{parts}, {needed}') && r.querySelector('{needed}')).length, \
              labelled: rows.every(r => getComputedStyle(r.querySelector('td[data-label]'), '::before').content.length > 2), \
          }};"
     ))
     .await
 }
 
+/// A session card holds its state, device and action buttons.
+async fn session_cards(h: &Harness, table: &str) -> Value {
+    cards(
+        h,
+        table,
+        "td[data-label=State], td[data-label=Device]",
+        ".row-actions button",
+    )
+    .await
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn on_a_tablet_sessions_are_cards_that_keep_state_device_and_actions_together() {
+async fn on_a_tablet_users_and_sessions_are_cards_that_keep_their_cells_together() {
     let h = Harness::start(30).await;
     h.emulate_touch(true).await;
     h.set_screen(Screen::Tablet).await;
     h.connect_with_token().await;
     h.wait_for_text("table.users caption", "30 users").await;
-    let busy = h
-        .sandbox_users()
-        .into_iter()
-        .max_by_key(|u| u.sessions.len())
-        .unwrap();
-    h.browser
-        .goto(&h.app_url(&format!("/users/{}", busy.id)))
-        .await
-        .unwrap();
-    h.wait_for_text("table.sessions caption", "session").await;
-    let user_page = cards(&h, "table.sessions").await;
+    let users = cards(
+        &h,
+        "table.users",
+        "td.select input, td[data-label=Status]",
+        "td[data-label=Name] a",
+    )
+    .await;
+    assert_eq!(users["sideways"], Value::Bool(false), "{users}");
+    assert_eq!(users["rows"], Value::from(30));
+    assert_eq!(users["whole"], users["rows"], "{users}");
+    assert_eq!(users["labelled"], Value::Bool(true));
+    assert!(small_targets(&h).await.is_empty());
+    let busy = h.open_busiest_user().await;
+    let user_page = session_cards(&h, "table.sessions").await;
     assert_eq!(user_page["sideways"], Value::Bool(false), "{user_page}");
     assert_eq!(user_page["rows"], Value::from(busy.sessions.len()));
     assert_eq!(user_page["whole"], user_page["rows"], "{user_page}");
@@ -171,7 +184,7 @@ async fn on_a_tablet_sessions_are_cards_that_keep_state_device_and_actions_toget
     h.click("nav.sections a[href$='/sessions']").await;
     h.wait_for_text("table.all-sessions caption", "sessions")
         .await;
-    let all = cards(&h, "table.all-sessions").await;
+    let all = session_cards(&h, "table.all-sessions").await;
     assert_eq!(all["sideways"], Value::Bool(false), "{all}");
     assert_eq!(all["whole"], all["rows"], "{all}");
     assert!(all["rows"].as_u64().unwrap() > 10);
@@ -184,6 +197,37 @@ async fn on_a_tablet_sessions_are_cards_that_keep_state_device_and_actions_toget
         h.script("return getComputedStyle(document.querySelector('table.all-sessions tbody tr')).display;")
             .await,
         Value::from("table-row")
+    );
+    h.finish().await;
+}
+
+const MENU_OPEN: &str = "return document.querySelector('header.topbar details.menu').open;";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn turning_a_tablet_folds_the_top_bar_into_its_menu_and_back() {
+    let h = Harness::start(5).await;
+    h.set_screen(Screen::Desktop).await;
+    h.connect_with_token().await;
+    h.wait_for_text("table.users caption", "5 users").await;
+    assert_eq!(h.script(MENU_OPEN).await, Value::Bool(true));
+
+    // Narrower without a reload, as a tablet turned to portrait: folded, not dropped open.
+    h.set_screen(Screen::Tablet).await;
+    h.wait_for_script(MENU_OPEN, Value::Bool(false), "the menu to fold")
+        .await;
+    h.click("header.topbar details.menu > summary").await;
+    assert_eq!(h.script(MENU_OPEN).await, Value::Bool(true));
+    h.click("header.topbar details.menu > summary").await;
+    assert_eq!(h.script(MENU_OPEN).await, Value::Bool(false));
+
+    // Wide again: the menu's items are back in the bar.
+    h.set_screen(Screen::Desktop).await;
+    h.wait_for_script(MENU_OPEN, Value::Bool(true), "the menu to unfold")
+        .await;
+    assert_eq!(
+        h.script("return document.querySelector('#theme-toggle').offsetParent !== null;")
+            .await,
+        Value::Bool(true)
     );
     h.finish().await;
 }
