@@ -5,7 +5,7 @@ use fantoccini::key::Key;
 use roster_e2e::Harness;
 
 /// What axe-core finds here in each theme, as "place (theme): violation".
-async fn check(h: &Harness, place: &str, found: &mut Vec<String>) {
+pub(crate) async fn check(h: &Harness, place: &str, found: &mut Vec<String>) {
     for theme in ["light", "dark"] {
         h.script(&format!(
             "document.documentElement.setAttribute('data-theme', '{theme}');"

@@ -17,7 +17,7 @@ async fn rows_in_view(h: &Harness) -> u64 {
 
 /// Every visible control of the page (links, buttons, fields, checkboxes) smaller than 44×44
 /// px, described.
-async fn small_targets(h: &Harness) -> Vec<String> {
+pub(crate) async fn small_targets(h: &Harness) -> Vec<String> {
     let found = h
         .script(
             "return [...document.querySelectorAll('a[href], button, input, select, summary')] \
@@ -179,6 +179,8 @@ async fn on_a_tablet_users_and_sessions_are_cards_that_keep_their_cells_together
     assert_eq!(user_page["rows"], Value::from(busy.sessions.len()));
     assert_eq!(user_page["whole"], user_page["rows"], "{user_page}");
     assert_eq!(user_page["labelled"], Value::Bool(true));
+    let small = small_targets(&h).await;
+    assert!(small.is_empty(), "on a user's page: {small:#?}");
     h.screenshot("user-cards", Screen::Tablet).await;
 
     h.click("nav.sections a[href$='/sessions']").await;

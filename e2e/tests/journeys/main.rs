@@ -9,6 +9,7 @@ mod connect;
 mod density;
 mod enrollment;
 mod errors;
+mod every_backend;
 mod hostile;
 mod hosting;
 mod keyboard;
