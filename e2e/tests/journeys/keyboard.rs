@@ -3,6 +3,7 @@
 
 use fantoccini::key::Key;
 use roster_e2e::Harness;
+use roster_sandbox::usergrid::ql;
 use serde_json::Value;
 
 /// The focused element's description: its tag, and for a row its position among the rows.
@@ -188,5 +189,41 @@ async fn the_palette_goes_to_a_user_by_name_or_id_a_page_or_an_action() {
     h.press(Key::Escape.into()).await;
     assert!(!h.exists("[role=dialog]").await);
     h.wait_for_path("/sessions").await;
+    h.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_server_searched_backend_the_palette_finds_users_not_yet_loaded() {
+    let h = Harness::start_with(5, &["--usergrid-users", "120"]).await;
+    h.connect_to_usergrid("password").await;
+    // Someone beyond the first page of the table: only the server's search can find them.
+    let listed = h
+        .script(
+            "return [...document.querySelectorAll('table.users tbody a[href*=\"/users/\"]')] \
+             .map(a => a.getAttribute('href'));",
+        )
+        .await
+        .to_string();
+    let everyone = {
+        let store = h.sandbox.state.usergrid();
+        let all = ql::parse("activated = true").unwrap();
+        store.list(&all, 0, 1000).unwrap().0
+    };
+    let unlisted = everyone
+        .iter()
+        .find(|u| u.name.is_some() && !listed.contains(&u.uuid))
+        .expect("a user beyond the first page");
+    let name = unlisted.name.clone().unwrap();
+
+    h.press_with_ctrl('k').await;
+    h.wait_for_text("[role=dialog] h2", "Go to").await;
+    for c in unlisted.username.chars() {
+        h.press(c).await;
+    }
+    h.wait_for_text("#palette-options li:first-child", &name)
+        .await;
+    h.press(Key::Enter.into()).await;
+    h.wait_for_text("h1", &name).await;
+    h.wait_for_path(&format!("/users/{}", unlisted.uuid)).await;
     h.finish().await;
 }
