@@ -48,7 +48,7 @@ pub fn matches_media(query: &str) -> bool {
         .is_some_and(|m| m.matches())
 }
 
-/// Whether the window matches the media query `query`, kept true as the window changes (a
+/// Whether the window matches the media query `query`, kept up to date as the window changes (a
 /// tablet turned from landscape to portrait) until the calling component goes away.
 pub fn media_signal(query: &str) -> ReadSignal<bool> {
     let list = web_sys::window().and_then(|w| w.match_media(query).ok().flatten());
