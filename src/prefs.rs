@@ -14,6 +14,9 @@ pub trait Preference: Copy + PartialEq + Send + Sync + 'static {
     const ATTRIBUTE: &'static str;
     /// Every choice in the button's order; the first follows the device.
     const ALL: &'static [Self];
+    /// The media query following the device reads, if the page has to follow it (the
+    /// stylesheet follows the others itself).
+    const DEVICE: Option<&'static str> = None;
 
     /// The stored value; None follows the device.
     fn key(self) -> Option<&'static str>;
@@ -74,6 +77,9 @@ impl Preference for Theme {
     }
 }
 
+/// A finger as the primary pointer.
+const COARSE: &str = "(pointer: coarse)";
+
 /// How tightly tables and controls are packed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Density {
@@ -89,6 +95,7 @@ impl Preference for Density {
     const STORAGE_KEY: &'static str = "roster.density";
     const ATTRIBUTE: &'static str = "data-density";
     const ALL: &'static [Density] = &[Density::Auto, Density::Compact, Density::Comfortable];
+    const DEVICE: Option<&'static str> = Some(COARSE);
 
     fn key(self) -> Option<&'static str> {
         match self {
@@ -100,7 +107,7 @@ impl Preference for Density {
 
     /// Auto is compact unless the primary pointer is a finger.
     fn effective(self) -> Option<&'static str> {
-        let coarse = || crate::browser::matches_media("(pointer: coarse)");
+        let coarse = || crate::browser::matches_media(COARSE);
         match self {
             Density::Auto if coarse() => Density::Comfortable.key(),
             Density::Auto => Density::Compact.key(),
@@ -148,10 +155,17 @@ pub fn apply<P: Preference>(choice: P) {
 struct Chosen<P: Preference>(RwSignal<P>);
 
 /// Starts preference `P` for everything below (once, in the app): the saved choice, applied to
-/// the page and saved again whenever it changes.
+/// the page and saved again whenever it changes, and applied again when the device changes (a
+/// mouse plugged into a tablet).
 pub fn provide_preference<P: Preference>() {
     let choice = RwSignal::new(saved::<P>());
-    Effect::new(move |_| apply(choice.get()));
+    let device = P::DEVICE.map(crate::browser::media_signal);
+    Effect::new(move |_| {
+        if let Some(device) = device {
+            device.track();
+        }
+        apply(choice.get())
+    });
     provide_context(Chosen(choice));
 }
 

@@ -233,3 +233,35 @@ async fn turning_a_tablet_folds_the_top_bar_into_its_menu_and_back() {
     );
     h.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auto_density_follows_a_change_of_pointer_without_a_reload() {
+    let h = Harness::start(5).await;
+    h.set_screen(Screen::Tablet).await;
+    h.connect_with_token().await;
+    h.wait_for_text("table.users caption", "5 users").await;
+    assert_eq!(density_attribute(&h).await.as_deref(), Some("compact"));
+    const DENSITY: &str = "return document.documentElement.getAttribute('data-density');";
+
+    // A tablet's trackpad cover taken off: the finger is the pointer now.
+    h.emulate_touch(true).await;
+    h.wait_for_script(
+        DENSITY,
+        Value::from("comfortable"),
+        "comfortable for a finger",
+    )
+    .await;
+    assert!(small_targets(&h).await.is_empty());
+    h.emulate_touch(false).await;
+    h.wait_for_script(DENSITY, Value::from("compact"), "compact for a mouse")
+        .await;
+
+    // A choice the admin made stays whatever the pointer.
+    h.click("header.topbar details.menu > summary").await;
+    h.click("#density-toggle").await;
+    h.wait_for_text("#density-toggle", "compact").await;
+    h.emulate_touch(true).await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(density_attribute(&h).await.as_deref(), Some("compact"));
+    h.finish().await;
+}
