@@ -150,7 +150,8 @@ async fn widths(h: &Harness) -> (f64, f64) {
     (both[0].as_f64().unwrap(), both[1].as_f64().unwrap())
 }
 
-/// Checks at desktop and tablet size that nothing makes the page wider than the window.
+/// Checks at desktop and tablet size that nothing makes the page wider than the window, and
+/// that no row (a card, on a tablet) grows taller than a few lines of each value.
 async fn fits(h: &Harness, what: &str) {
     for screen in [Screen::Desktop, Screen::Tablet] {
         h.screenshot(&format!("long-text-{what}"), screen).await;
@@ -158,6 +159,18 @@ async fn fits(h: &Harness, what: &str) {
         assert!(
             page <= window,
             "{what} at {screen:?}: {page} px wide in a {window} px window"
+        );
+        let tallest = h
+            .script(
+                "return Math.max(0, ...[...document.querySelectorAll('tbody tr')] \
+                 .map(r => r.getBoundingClientRect().height));",
+            )
+            .await
+            .as_f64()
+            .unwrap();
+        assert!(
+            tallest <= 400.0,
+            "{what} at {screen:?}: a row {tallest} px tall"
         );
     }
 }
