@@ -42,6 +42,14 @@ impl Entry {
         }
     }
 
+    /// The first `shown` named targets, the other named ones, and how many targets were never
+    /// named (beyond [`MAX_NAMED_TARGETS`]): what a page shows, folds away and only counts.
+    pub fn targets_folded(&self, shown: usize) -> (&[String], &[String], usize) {
+        let (first, rest) = self.targets.split_at(shown.min(self.targets.len()));
+        let unnamed = self.target_count.saturating_sub(self.targets.len());
+        (first, rest, unnamed)
+    }
+
     /// The targets as one line: the names, and how many more.
     pub fn targets_text(&self) -> String {
         let named = self.targets.join("; ");
@@ -124,6 +132,19 @@ mod tests {
     }
 
     #[test]
+    fn a_small_run_folds_nothing_and_a_stored_entry_that_lies_folds_safely() {
+        let two = vec!["a".to_string(), "b".to_string()];
+        let entry = Entry::new(at(0), "b", "Lock", &two, "2 done".into());
+        assert_eq!(entry.targets_folded(3), (&two[..], &[][..], 0));
+        // Read back from localStorage, an entry may claim fewer targets than it names.
+        let lying = Entry {
+            target_count: 0,
+            ..entry
+        };
+        assert_eq!(lying.targets_folded(1), (&two[..1], &two[1..], 0));
+    }
+
+    #[test]
     fn a_big_run_names_some_targets_and_counts_all() {
         let targets: Vec<String> = (0..1500).map(|i| format!("s{i}")).collect();
         let entry = Entry::new(
@@ -136,6 +157,10 @@ mod tests {
         assert_eq!(entry.targets.len(), MAX_NAMED_TARGETS);
         assert_eq!(entry.target_count, 1500);
         assert!(entry.targets_text().ends_with("; and 1300 more"));
+        let (first, rest, unnamed) = entry.targets_folded(3);
+        assert_eq!(first, &targets[..3]);
+        assert_eq!(rest, &targets[3..MAX_NAMED_TARGETS]);
+        assert_eq!(unnamed, 1300);
         let back: Entry = serde_json::from_str(&serde_json::to_string(&entry).unwrap()).unwrap();
         assert_eq!(back, entry);
     }

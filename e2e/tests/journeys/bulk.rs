@@ -7,6 +7,7 @@ use roster_e2e::{Harness, Screen};
 use roster_sandbox::journeyapps::db::User;
 use roster_sandbox::journeyapps::error::ErrorType;
 use roster_sandbox::state::FaultKind;
+use serde_json::Value;
 
 /// Ticks "select all matching", opens the bulk action `button` and returns the dialog's text.
 async fn open_bulk(h: &Harness, button: &str) -> String {
@@ -126,8 +127,48 @@ async fn bulk_lock_of_a_filtered_selection_reports_each_user() {
         .wait_for_text("table.activity tbody tr", &format!("{n} done, 0 failed"))
         .await;
     assert!(entry.contains("Lock (bulk)"));
+    // Three targets by name; the rest fold away until asked for.
+    let targets = "table.activity td.targets";
+    h.wait_for_text(
+        &format!("{targets} summary"),
+        &format!("and {} more", n - 3),
+    )
+    .await;
+    let folded =
+        format!("return !document.querySelector('{targets} details p').checkVisibility();");
+    assert_eq!(h.script(&folded).await, Value::Bool(true));
     h.screenshot("activity", Screen::Desktop).await;
+    h.click(&format!("{targets} summary")).await;
+    assert_eq!(h.script(&folded).await, Value::Bool(false));
+    let unfolded = h
+        .script(&format!(
+            "return document.querySelector('{targets} details p').textContent.split('; ').length;"
+        ))
+        .await;
+    assert_eq!(unfolded, Value::from(n - 3));
+    h.click(&format!("{targets} summary")).await;
+    // On a touch tablet: cards, nothing sideways, the fold a whole target.
+    h.emulate_touch(true).await;
     h.screenshot("activity", Screen::Tablet).await;
+    h.wait_for_script(
+        "return document.documentElement.getAttribute('data-density');",
+        Value::from("comfortable"),
+        "touch-sized controls",
+    )
+    .await;
+    let wrap = "document.querySelector('table.activity').closest('.table-wrap')";
+    assert_eq!(
+        h.script(&format!(
+            "return {wrap}.scrollWidth <= {wrap}.clientWidth + 1;"
+        ))
+        .await,
+        Value::Bool(true),
+        "the activity log scrolls sideways on a tablet"
+    );
+    let small = crate::density::small_targets(&h).await;
+    assert!(small.is_empty(), "{small:#?}");
+    h.emulate_touch(false).await;
+    h.set_screen(Screen::Desktop).await;
     h.find("#export-csv").await.click().await.unwrap();
     let log = h.downloaded("roster-activity.csv").await;
     assert!(log.starts_with("Time (UTC),Backend,Action,Targets,Target count,Outcome\r\n"));
