@@ -1,6 +1,6 @@
 //! Every backend's pages, not only JourneyApps': on a touch tablet each section the backend
-//! offers, and a user's page where it has one, keeps 44 px targets, scrolls no table sideways
-//! and passes axe-core in both themes.
+//! offers, and a user's page with sessions or devices, keeps 44 px targets, scrolls no table
+//! sideways and passes axe-core in both themes.
 
 use crate::accessibility::check;
 use crate::density::small_targets;
