@@ -23,6 +23,23 @@ pub const PAGE_ROWS: usize = 100;
 
 /// How long a journey waits for something to appear before failing.
 const PATIENCE: Duration = Duration::from_secs(20);
+
+/// Tries `attempt` every 100 ms until it succeeds, failing the test with its last complaint
+/// once [`PATIENCE`] has passed: the one way the harness waits for the page.
+async fn until<T, Fut>(mut attempt: impl FnMut() -> Fut) -> T
+where
+    Fut: std::future::Future<Output = Result<T, String>>,
+{
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        match attempt().await {
+            Ok(done) => return done,
+            Err(why) => assert!(Instant::now() < deadline, "{why}"),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 /// How long a browser may take to start on a busy machine.
 const BROWSER_START: Duration = Duration::from_secs(60);
 
@@ -264,15 +281,14 @@ impl Harness {
 
     /// Waits until a policy violation has been recorded, returning every one so far.
     pub async fn wait_for_violation(&self) -> Vec<String> {
-        let deadline = Instant::now() + PATIENCE;
-        loop {
+        until(move || async move {
             let seen = self.csp_violations().await;
-            if !seen.is_empty() {
-                return seen;
+            match seen.is_empty() {
+                false => Ok(seen),
+                true => Err("no violation was recorded".to_string()),
             }
-            assert!(Instant::now() < deadline, "no violation was recorded");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        })
+        .await
     }
 
     /// Every Content Security Policy violation the pages of this origin have seen.
@@ -434,11 +450,14 @@ impl Harness {
             }
             next.click().await.unwrap();
             // The page has turned once the first cell changed.
-            let deadline = Instant::now() + PATIENCE;
-            while self.find(cell_css).await.text().await.unwrap() == first {
-                assert!(Instant::now() < deadline, "the next page never showed");
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            }
+            let first = &first;
+            until(move || async move {
+                match self.find(cell_css).await.text().await.unwrap() == *first {
+                    true => Err("the next page never showed".to_string()),
+                    false => Ok(()),
+                }
+            })
+            .await;
         }
     }
 
@@ -517,18 +536,17 @@ impl Harness {
 
     /// Waits until `script` returns `expected` (`what` says what for, if it never does).
     pub async fn wait_for_script(&self, script: &str, expected: Value, what: &str) {
-        let deadline = Instant::now() + PATIENCE;
-        loop {
+        let expected = &expected;
+        until(move || async move {
             let got = self.script(script).await;
-            if got == expected {
-                return;
+            match got == *expected {
+                true => Ok(()),
+                false => Err(format!(
+                    "timed out waiting for {what}: {got}, never {expected}"
+                )),
             }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {what}: {got}, never {expected}"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        })
+        .await
     }
 
     /// Waits until `check` of the elements matching `css` holds, returning them.
@@ -538,52 +556,42 @@ impl Harness {
         what: &str,
         check: impl Fn(&[Element]) -> bool,
     ) -> Vec<Element> {
-        let deadline = Instant::now() + PATIENCE;
-        loop {
+        let check = &check;
+        until(move || async move {
             let found = self
                 .browser
                 .find_all(Locator::Css(css))
                 .await
                 .unwrap_or_default();
-            if check(&found) {
-                return found;
+            match check(&found) {
+                true => Ok(found),
+                false => Err(format!(
+                    "timed out waiting for {what} ({css}: {} found)",
+                    found.len()
+                )),
             }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {what} ({css}: {} found)",
-                found.len()
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        })
+        .await
     }
 
     /// Waits until the element matching `css` has text containing `expected`, returning the text.
     pub async fn wait_for_text(&self, css: &str, expected: &str) -> String {
-        let deadline = Instant::now() + PATIENCE;
-        loop {
-            if let Ok(element) = self.browser.find(Locator::Css(css)).await {
-                let text = element.text().await.unwrap_or_default();
-                if text.contains(expected) {
-                    return text;
-                }
-                assert!(
-                    Instant::now() < deadline,
-                    "{css} says {text:?}, never {expected:?}"
-                );
-            } else {
-                assert!(
-                    Instant::now() < deadline,
-                    "no {css} appeared while waiting for {expected:?}"
-                );
+        until(move || async move {
+            let Ok(element) = self.browser.find(Locator::Css(css)).await else {
+                return Err(format!("no {css} appeared while waiting for {expected:?}"));
+            };
+            let text = element.text().await.unwrap_or_default();
+            match text.contains(expected) {
+                true => Ok(text),
+                false => Err(format!("{css} says {text:?}, never {expected:?}")),
             }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        })
+        .await
     }
 
     /// Waits until the input matching `css` holds exactly `expected`.
     pub async fn wait_for_value(&self, css: &str, expected: &str) {
-        let deadline = Instant::now() + PATIENCE;
-        loop {
+        until(move || async move {
             let value = self
                 .find(css)
                 .await
@@ -592,31 +600,24 @@ impl Harness {
                 .ok()
                 .flatten()
                 .unwrap_or_default();
-            if value == expected {
-                return;
+            match value == expected {
+                true => Ok(()),
+                false => Err(format!("{css} holds {value:?}, never {expected:?}")),
             }
-            assert!(
-                Instant::now() < deadline,
-                "{css} holds {value:?}, never {expected:?}"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        })
+        .await
     }
 
     /// Waits until the browser's path is `expected`.
     pub async fn wait_for_path(&self, expected: &str) {
-        let deadline = Instant::now() + PATIENCE;
-        loop {
+        until(move || async move {
             let path = self.browser.current_url().await.unwrap().path().to_string();
-            if path == expected {
-                return;
+            match path == expected {
+                true => Ok(()),
+                false => Err(format!("the page is {path}, never {expected}")),
             }
-            assert!(
-                Instant::now() < deadline,
-                "the page is {path}, never {expected}"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        })
+        .await
     }
 
     /// Presses `key` (a character, or a `fantoccini::key::Key` as char) wherever the focus is,
@@ -833,14 +834,11 @@ impl WebServer {
 
     /// Waits until the server answers on `port`.
     async fn ready(process: Child, port: u16, dir: PathBuf) -> WebServer {
-        let deadline = Instant::now() + PATIENCE;
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "the web server never listened on {port}"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        until(|| async {
+            std::net::TcpStream::connect(("127.0.0.1", port))
+                .map_err(|_| format!("the web server never listened on {port}"))
+        })
+        .await;
         WebServer { process, port, dir }
     }
 
