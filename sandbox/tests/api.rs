@@ -430,6 +430,11 @@ async fn both_auth_schemes_and_nothing_else() {
     ] {
         assert_error(&refused, 401, "AUTHENTICATION_FAILED");
     }
+    // `Token <token>`, as seed 002's script sends it, is not a documented scheme: refused, with
+    // the detail naming the one that works.
+    let token_scheme = send(with(&format!("Token {TOKEN}"))).await;
+    let detail = token_scheme.body["detail"].as_str().unwrap_or_default();
+    assert!(detail.contains("Bearer O:<token>"), "{detail}");
     // Actions need credentials too.
     let users = sb.all_users().await;
     let id = users[0]["id"].as_str().unwrap();
@@ -624,7 +629,7 @@ fn states(user: &Value) -> Vec<(String, String)> {
 
 #[tokio::test]
 async fn lock_signs_out_enrolled_sessions_and_unlock_keeps_them() {
-    for (wipe, signed_out_state) in [(false, "LOCKED"), (true, "RESET")] {
+    for wipe in [false, true] {
         let sb = sandbox(&[]).await;
         let before = sb.mixed_user().await;
         let id = before["id"].as_str().unwrap();
@@ -643,12 +648,8 @@ async fn lock_signs_out_enrolled_sessions_and_unlock_keeps_them() {
             (Some(true), Some(false))
         );
         for ((sid, old), (_, new)) in states(&before).iter().zip(states(&after)) {
-            let expected = if old == "ENROLLED" {
-                signed_out_state
-            } else {
-                old.as_str()
-            };
-            assert_eq!(new, expected, "session {sid} was {old}");
+            let action = if wipe { "wipe" } else { "re-authenticate" };
+            assert_eq!(new, signed_out(old, action), "session {sid} was {old}");
         }
         let changed = after["sessions"]
             .as_array()
@@ -692,6 +693,98 @@ async fn lock_signs_out_enrolled_sessions_and_unlock_keeps_them() {
                 .status,
             StatusCode::OK
         );
+    }
+}
+
+/// What a session in `state` is after `action` ("wipe" or "re-authenticate"; a lock is the
+/// one on every session, a lock with wipe the other), as the README's API notes decide from
+/// seed 000: a sign-out never weakens what is pending, and legacy sessions stay as they are.
+fn signed_out<'a>(state: &'a str, action: &str) -> &'a str {
+    match (state, action) {
+        ("ENROLLED", "re-authenticate") => "LOCKED",
+        ("ENROLLED" | "LOCKED", "wipe") => "RESET",
+        (state, _) => state,
+    }
+}
+
+/// Sets the state of every session of `user` in the sandbox's database: one per state.
+fn one_session_in_each_state(sb: &Sandbox, user: &str) -> Vec<(String, &'static str)> {
+    let store = sb.server.state.journeyapps();
+    let sessions = store.user(user).unwrap().sessions;
+    let every = ["ENROLLED", "LOCKED", "RESET", "NEVER_ENROLLED"];
+    assert!(sessions.len() >= every.len(), "{user} has too few sessions");
+    let set: Vec<(String, &'static str)> = sessions
+        .iter()
+        .zip(every)
+        .map(|(s, state)| (s.id.clone(), state))
+        .collect();
+    for (id, state) in &set {
+        store.set_session_state(user, id, state).unwrap();
+    }
+    set
+}
+
+#[tokio::test]
+async fn every_state_meets_every_sign_out_as_seed_000_decides() {
+    let sb = sandbox(&[]).await;
+    let user = sb
+        .all_users()
+        .await
+        .into_iter()
+        .find(|u| u["sessions"].as_array().unwrap().len() >= 4)
+        .expect("a demo user with four sessions");
+    let id = user["id"].as_str().unwrap().to_string();
+    for action in ["re-authenticate", "wipe"] {
+        for batch in [false, true] {
+            let set = one_session_in_each_state(&sb, &id);
+            let before = sb.user(&id).await;
+            for (sid, _) in &set {
+                let answer = if batch {
+                    let method = format!("users/sessions/{action}");
+                    let op = json!({"method": method, "user_id": id, "session_id": sid});
+                    let answer = sb.post("/batch.json", json!({"operations": [op]})).await;
+                    assert_eq!(
+                        answer.body["operations"][0]["success"], true,
+                        "{}",
+                        answer.body
+                    );
+                    answer.status
+                } else {
+                    sb.post(&format!("/users/{id}/sessions/{sid}/{action}"), json!({}))
+                        .await
+                        .status
+                };
+                assert!(answer.is_success(), "{action} answered {answer}");
+            }
+            let after = sb.user(&id).await;
+            let sessions = |u: &Value| u["sessions"].as_array().unwrap().clone();
+            for (old, new) in sessions(&before).iter().zip(sessions(&after)) {
+                let was = old["state"].as_str().unwrap();
+                let expected = signed_out(was, action);
+                assert_eq!(new["state"], expected, "{action} (batch {batch}) on {was}");
+                if expected == was {
+                    assert_eq!(
+                        new["signed_out_at"], old["signed_out_at"],
+                        "{action} on {was} changed nothing, so not when it signed out"
+                    );
+                } else {
+                    assert!(is_api_datetime(new["signed_out_at"].as_str().unwrap()));
+                }
+            }
+        }
+    }
+    // A lock (with or without its wipe) signs out every session the same way.
+    for wipe in [false, true] {
+        one_session_in_each_state(&sb, &id);
+        let before = sb.user(&id).await;
+        let lock = sb
+            .post(&format!("/users/{id}/lock"), json!({"wipe": wipe}))
+            .await;
+        assert_eq!(lock.status, StatusCode::NO_CONTENT);
+        let action = if wipe { "wipe" } else { "re-authenticate" };
+        for ((_, old), (_, new)) in states(&before).iter().zip(states(&sb.user(&id).await)) {
+            assert_eq!(new, signed_out(old, action), "lock (wipe {wipe}) on {old}");
+        }
     }
 }
 

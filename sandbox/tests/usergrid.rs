@@ -488,7 +488,11 @@ async fn one_user_devices_disable_deactivate_and_revoke() {
         400,
         "illegal_argument",
     );
-    assert_error(&put(json!({"name": "x"})).await, 400, "illegal_argument");
+    assert_error(
+        &put(json!({"nickname": "x"})).await,
+        400,
+        "illegal_argument",
+    );
 
     // revoketokens: the token stops at once; signing in again works.
     let revoked = sb
@@ -675,4 +679,133 @@ async fn the_consoles_queries_parse_here_and_select_what_the_view_means() {
             assert_eq!(listed, ordered, "{ql}");
         }
     }
+}
+
+#[tokio::test]
+async fn the_sdks_singular_paths_reach_users_and_devices() {
+    let sb = sandbox(20, &[]).await;
+    let admin = sb.admin().await;
+    let target = sb.users().into_iter().next().unwrap();
+    for path in [
+        format!("/user/{}", target.uuid),
+        format!("/users/{}", target.uuid),
+        format!("/user/{}", target.username),
+    ] {
+        let answer = sb.get(&path, &admin).await;
+        assert_eq!(answer.status, StatusCode::OK, "{path}: {}", answer.body);
+        assert_eq!(answer.body["entities"][0]["uuid"], target.uuid.as_str());
+    }
+    let plural = sb
+        .get(&format!("/users/{}/devices", target.uuid), &admin)
+        .await;
+    for path in ["/user/{}/devices", "/user/{}/device", "/users/{}/device"] {
+        let path = path.replace("{}", &target.uuid);
+        let answer = sb.get(&path, &admin).await;
+        assert_eq!(answer.status, StatusCode::OK, "{path}: {}", answer.body);
+        assert_eq!(answer.body["entities"], plural.body["entities"], "{path}");
+    }
+    let listed = sb.get("/user?limit=5", &admin).await;
+    assert_eq!(listed.body["entities"].as_array().unwrap().len(), 5);
+    assert_error(
+        &sb.get("/usr/x", &admin).await,
+        404,
+        "service_resource_not_found",
+    );
+}
+
+#[tokio::test]
+async fn a_put_sets_the_documented_properties_and_refuses_the_rest_in_words() {
+    let sb = sandbox(20, &[]).await;
+    let admin = sb.admin().await;
+    let users = sb.users();
+    let (target, other) = (&users[0], &users[1]);
+    let path = format!("/users/{}", target.uuid);
+    let put = |body: Value| sb.call(Method::PUT, &path, &admin, Some(body));
+
+    // Some properties, as the SDK's `user.set(…); user.save()` sends them.
+    let named = put(json!({"name": "Ann Lee", "email": "ann@example.com"})).await;
+    assert_eq!(named.status, StatusCode::OK, "{}", named.body);
+    let entity = &named.body["entities"][0];
+    assert_eq!(entity["name"], "Ann Lee");
+    assert_eq!(entity["email"], "ann@example.com");
+    assert_eq!(
+        sb.get(&path, &admin).await.body["entities"][0]["name"],
+        "Ann Lee"
+    );
+
+    // A whole entity sent back with a new name: the name is kept, what the server keeps
+    // itself (created, modified, type, metadata) is ignored.
+    let mut whole = sb.get(&path, &admin).await.body["entities"][0].clone();
+    whole["name"] = json!("Ann Müller");
+    whole["picture"] = Value::Null;
+    whole["metadata"] = json!({"path": path});
+    let saved = put(whole.clone()).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    assert_eq!(saved.body["entities"][0]["name"], "Ann Müller");
+    assert_eq!(saved.body["entities"][0]["created"], whole["created"]);
+    assert!(saved.body["entities"][0].get("picture").is_none());
+
+    // A new username is a new key; one taken by another user is refused.
+    let renamed = put(json!({"username": "ann.lee"})).await;
+    assert_eq!(renamed.body["entities"][0]["username"], "ann.lee");
+    assert_eq!(
+        sb.get("/users/ann.lee", &admin).await.status,
+        StatusCode::OK
+    );
+    let taken = put(json!({"username": other.username})).await;
+    assert_error(&taken, 400, "duplicate_unique_property_exists");
+
+    // Nothing is dropped without a word.
+    for (body, says) in [
+        (json!({"nickname": "x"}), "nickname"),
+        (json!({"password": "secret"}), "password"),
+        (json!({"uuid": other.uuid}), "uuid"),
+        (json!({"name": 7}), "name"),
+        (json!({"username": ""}), "username"),
+        (json!({}), "Send a property"),
+    ] {
+        let refused = put(body.clone()).await;
+        assert_error(&refused, 400, "illegal_argument");
+        let why = refused.body["error_description"].as_str().unwrap();
+        assert!(why.contains(says), "{body}: {why}");
+    }
+    assert_eq!(
+        sb.get("/users/ann.lee", &admin).await.body["entities"][0]["name"],
+        "Ann Müller"
+    );
+}
+
+#[tokio::test]
+async fn a_grants_ttl_in_milliseconds_is_honoured_within_a_week() {
+    let sb = sandbox(5, &[]).await;
+    let grant = |ttl: Value| {
+        sb.grant(json!({"grant_type": "password", "username": "admin", "password": PASSWORD, "ttl": ttl}))
+    };
+    for (ttl, seconds) in [
+        (json!(60_000), 60),
+        (json!("120000"), 120),
+        (json!(1), 1),
+        (json!(0), 3600),
+        (Value::Null, 3600),
+        (json!(30_u64 * 24 * 3600 * 1000), 7 * 24 * 3600),
+    ] {
+        let answer = grant(ttl.clone()).await;
+        assert_eq!(answer.status, StatusCode::OK, "{ttl}: {}", answer.body);
+        assert_eq!(answer.body["expires_in"], seconds, "{ttl}");
+    }
+    assert_error(&grant(json!("soon")).await, 400, "illegal_argument");
+    assert_error(&grant(json!(-5)).await, 400, "illegal_argument");
+
+    // The token ends when it says.
+    let token = grant(json!(60_000)).await.body["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    sb.server.state.clock.advance(59).unwrap();
+    assert_eq!(
+        sb.get("/users?limit=1", &token).await.status,
+        StatusCode::OK
+    );
+    sb.server.state.clock.advance(2).unwrap();
+    assert_error(&sb.get("/users?limit=1", &token).await, 401, "unauthorized");
 }

@@ -1,6 +1,6 @@
 //! The JourneyApps Backend API v4 routes: users, sessions, actions, batch and display names.
 
-use super::db::{self, Page, Store};
+use super::db::{self, Page, SignOut, Store};
 use super::error::{ApiError, ErrorType};
 use crate::state::AppState;
 use axum::body::Bytes;
@@ -204,19 +204,19 @@ async fn wipe(
     State(state): Shared,
     Path((_, user, session)): Path<(String, String, String)>,
 ) -> ApiResult<StatusCode> {
-    sign_out(&state, &user, &session, "RESET")
+    sign_out(&state, &user, &session, SignOut::Wipe)
 }
 
 async fn reauthenticate(
     State(state): Shared,
     Path((_, user, session)): Path<(String, String, String)>,
 ) -> ApiResult<StatusCode> {
-    sign_out(&state, &user, &session, "LOCKED")
+    sign_out(&state, &user, &session, SignOut::ReAuthenticate)
 }
 
-fn sign_out(state: &AppState, user: &str, session: &str, new_state: &str) -> ApiResult<StatusCode> {
+fn sign_out(state: &AppState, user: &str, session: &str, how: SignOut) -> ApiResult<StatusCode> {
     let now = crate::clock::format(state.clock.now());
-    store(state).transaction(|tx| db::sign_out_session(tx, user, session, new_state, &now))?;
+    store(state).transaction(|tx| db::sign_out_session(tx, user, session, how, &now))?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -423,11 +423,11 @@ fn run_operation(
         Operation::WipeSession {
             user_id,
             session_id,
-        } => db::sign_out_session(tx, user_id, session_id, "RESET", now)?,
+        } => db::sign_out_session(tx, user_id, session_id, SignOut::Wipe, now)?,
         Operation::ReAuthenticate {
             user_id,
             session_id,
-        } => db::sign_out_session(tx, user_id, session_id, "LOCKED", now)?,
+        } => db::sign_out_session(tx, user_id, session_id, SignOut::ReAuthenticate, now)?,
         Operation::AuthenticationToken { user_id } => {
             let issued = issue_token(state, tx, user_id, origin)?;
             let mut extra = Map::new();

@@ -246,6 +246,20 @@ impl Store {
         user_in(&self.conn, user_id)
     }
 
+    /// Puts one session in `state` as it is, nothing else changed: for tests that need a
+    /// session in each state (no API route does this).
+    pub fn set_session_state(
+        &self,
+        user_id: &str,
+        session_id: &str,
+        state: &str,
+    ) -> rusqlite::Result<usize> {
+        self.conn.execute(
+            "UPDATE sessions SET state = ?3 WHERE user_id = ?1 AND id = ?2",
+            params![user_id, session_id, state],
+        )
+    }
+
     /// `GET /users/{id}/sessions/{id}`.
     pub fn session(&self, user_id: &str, session_id: &str) -> Result<Session, ApiError> {
         require_user(&self.conn, user_id)?;
@@ -306,19 +320,67 @@ impl Store {
     }
 }
 
-/// Lock: the user is locked, every ENROLLED session becomes LOCKED (or RESET with `wipe`), pending
-/// enrollment tokens are revoked.
+/// How a session is signed out: what re-authenticating it does, or wiping it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SignOut {
+    /// The user must log in again on the device; its data stays (`re-authenticate`, `lock`).
+    ReAuthenticate,
+    /// The device's data is deleted the next time it connects (`wipe`, `lock` with `wipe`).
+    Wipe,
+}
+
+/// The state a session in `state` goes to when signed out `how`, or None when it stays as it
+/// is (seed 000: LOCKED sends the device to the login screen, RESET does that and wipes it,
+/// NEVER_ENROLLED is legacy data with no device). A sign-out never weakens what is pending:
+/// re-authenticating a session whose wipe is pending keeps the wipe, and one already signed
+/// out keeps its `signed_out_at` (the date the state last changed).
+pub fn signed_out(state: &str, how: SignOut) -> Option<&'static str> {
+    match (state, how) {
+        ("ENROLLED", SignOut::ReAuthenticate) => Some("LOCKED"),
+        ("ENROLLED" | "LOCKED", SignOut::Wipe) => Some("RESET"),
+        _ => None,
+    }
+}
+
+/// Signs out the sessions of `user_id` (or only `only`) `how`, each as [`signed_out`] decides;
+/// how many it found.
+fn sign_out(
+    conn: &Connection,
+    user_id: &str,
+    only: Option<&str>,
+    how: SignOut,
+    now: &str,
+) -> Result<usize, ApiError> {
+    let mut found = conn
+        .prepare("SELECT id, state FROM sessions WHERE user_id = ?1 AND (?2 IS NULL OR id = ?2)")?;
+    let sessions: Vec<(String, String)> = found
+        .query_map(params![user_id, only], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (id, state) in &sessions {
+        if let Some(next) = signed_out(state, how) {
+            conn.execute(
+                "UPDATE sessions SET state = ?3, signed_out_at = ?4 WHERE user_id = ?1 AND id = ?2",
+                params![user_id, id, next, now],
+            )?;
+        }
+    }
+    Ok(sessions.len())
+}
+
+/// Lock: the user is locked, every session is signed out (re-authenticated, or wiped with
+/// `wipe`), pending enrollment tokens are revoked.
 pub fn lock_user(conn: &Connection, user_id: &str, wipe: bool, now: &str) -> Result<(), ApiError> {
     require_user(conn, user_id)?;
-    let new_state = if wipe { "RESET" } else { "LOCKED" };
     conn.execute(
         "UPDATE users SET locked = 1 WHERE id = ?1",
         params![user_id],
     )?;
-    conn.execute(
-        "UPDATE sessions SET state = ?2, signed_out_at = ?3 WHERE user_id = ?1 AND state = 'ENROLLED'",
-        params![user_id, new_state, now],
-    )?;
+    let how = if wipe {
+        SignOut::Wipe
+    } else {
+        SignOut::ReAuthenticate
+    };
+    sign_out(conn, user_id, None, how, now)?;
     conn.execute(
         "UPDATE enrollment_tokens SET status = ?2 WHERE user_id = ?1 AND status = ?3",
         params![user_id, TOKEN_REVOKED, TOKEN_PENDING],
@@ -336,20 +398,16 @@ pub fn unlock_user(conn: &Connection, user_id: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// Wipe (RESET) or re-authenticate (LOCKED) one session; other sessions are untouched.
+/// Wipes or re-authenticates one session (see [`signed_out`]); other sessions are untouched.
 pub fn sign_out_session(
     conn: &Connection,
     user_id: &str,
     session_id: &str,
-    new_state: &str,
+    how: SignOut,
     now: &str,
 ) -> Result<(), ApiError> {
     require_user(conn, user_id)?;
-    let changed = conn.execute(
-        "UPDATE sessions SET state = ?3, signed_out_at = ?4 WHERE user_id = ?1 AND id = ?2",
-        params![user_id, session_id, new_state, now],
-    )?;
-    if changed == 0 {
+    if sign_out(conn, user_id, Some(session_id), how, now)? == 0 {
         return Err(ApiError::session_not_found(user_id, session_id));
     }
     Ok(())
@@ -542,4 +600,27 @@ fn insert_session(conn: &Connection, user_id: &str, s: &Session) -> rusqlite::Re
         s.sync_status.as_ref().map(|s| &s.last_full_sync),
     ])?;
     Ok(())
+}
+
+#[cfg(test)]
+mod sign_out_tests {
+    use super::{signed_out, SignOut};
+
+    #[test]
+    fn a_sign_out_never_weakens_what_is_pending() {
+        use SignOut::{ReAuthenticate, Wipe};
+        let table = [
+            ("ENROLLED", ReAuthenticate, Some("LOCKED")),
+            ("ENROLLED", Wipe, Some("RESET")),
+            ("LOCKED", ReAuthenticate, None),
+            ("LOCKED", Wipe, Some("RESET")),
+            ("RESET", ReAuthenticate, None),
+            ("RESET", Wipe, None),
+            ("NEVER_ENROLLED", ReAuthenticate, None),
+            ("NEVER_ENROLLED", Wipe, None),
+        ];
+        for (state, how, next) in table {
+            assert_eq!(signed_out(state, how), next, "{how:?} on {state}");
+        }
+    }
 }

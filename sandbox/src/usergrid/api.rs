@@ -24,8 +24,23 @@ type Answer = Result<Response, UgError>;
 /// `limit` when none is given, and the most a page holds.
 pub const DEFAULT_LIMIT: i64 = 10;
 pub const MAX_LIMIT: i64 = 1000;
-/// Seconds a token lasts.
+/// Seconds a token lasts unless its grant asks otherwise.
 pub const TOKEN_SECONDS: i64 = 3600;
+/// The longest a grant's `ttl` may make a token last: a week.
+pub const MAX_TOKEN_SECONDS: i64 = 7 * 24 * 3600;
+/// The user properties a `PUT` may set as text (null clears one), besides `activated` and
+/// `disabled` (seed 004's table).
+const TEXT_PROPERTIES: [&str; 7] = [
+    "username",
+    "email",
+    "name",
+    "firstname",
+    "middlename",
+    "lastname",
+    "picture",
+];
+/// Properties the server keeps itself: sent back in a whole-entity `PUT`, they are ignored.
+const SERVER_PROPERTIES: [&str; 5] = ["created", "modified", "deactivated", "metadata", "type"];
 /// The client credentials' id; the secret is `--api-token`.
 pub const CLIENT_ID: &str = "roster-console";
 /// Every demo user's password.
@@ -36,13 +51,22 @@ const ADMIN_UUID: &str = "00000000-0000-4000-8000-00000000ad01";
 const APPLICATION_UUID: &str = "00000000-0000-4000-8000-000000000a99";
 
 pub fn routes() -> Router<Arc<AppState>> {
-    Router::new()
-        .route("/token", post(token))
-        .route("/users", get(list))
-        .route("/users/{user}", get(one).put(update))
-        .route("/users/{user}/devices", get(devices))
-        .route("/users/{user}/deactivate", post(deactivate))
-        .route("/users/{user}/revoketokens", put(revoke_tokens))
+    let mut router = Router::new().route("/token", post(token));
+    // Usergrid takes a collection's singular name for its plural (`/user/{uuid}` is how the
+    // SDKs address an entity by its type).
+    for users in ["/users", "/user"] {
+        router = router
+            .route(users, get(list))
+            .route(&format!("{users}/{{user}}"), get(one).put(update))
+            .route(&format!("{users}/{{user}}/devices"), get(devices))
+            .route(&format!("{users}/{{user}}/device"), get(devices))
+            .route(&format!("{users}/{{user}}/deactivate"), post(deactivate))
+            .route(
+                &format!("{users}/{{user}}/revoketokens"),
+                put(revoke_tokens),
+            );
+    }
+    router
         .fallback(no_route)
         .method_not_allowed_fallback(no_method)
 }
@@ -155,11 +179,12 @@ async fn token(State(state): Shared, body: Bytes) -> Answer {
             ))
         }
     };
+    let seconds = lifetime(fields.get("ttl"))?;
     let token = format!("YWMt{}", state.random_text(60));
-    let expires = state.clock.now().timestamp() + TOKEN_SECONDS;
+    let expires = state.clock.now().timestamp() + seconds;
     let store = state.usergrid();
     store.grant(&token, &holder, expires)?;
-    let mut answer = json!({ "access_token": token, "expires_in": TOKEN_SECONDS });
+    let mut answer = json!({ "access_token": token, "expires_in": seconds });
     match holder {
         Holder::Admin => answer["user"] = admin_entity(),
         Holder::Client => {
@@ -176,6 +201,29 @@ async fn token(State(state): Shared, body: Bytes) -> Answer {
         }
     }
     Ok(Json(answer).into_response())
+}
+
+/// How many seconds a token lasts for a grant's `ttl` (milliseconds, as Usergrid documents;
+/// none or 0 for the default): rounded up to whole seconds, at most [`MAX_TOKEN_SECONDS`].
+fn lifetime(ttl: Option<&Value>) -> Result<i64, UgError> {
+    let millis = match ttl {
+        None | Some(Value::Null) => 0,
+        Some(value) => value
+            .as_u64()
+            .or_else(|| value.as_str().and_then(|t| t.trim().parse().ok()))
+            .ok_or_else(|| {
+                UgError::bad(
+                    "illegal_argument",
+                    "ttl must be a whole number of milliseconds",
+                )
+            })?,
+    };
+    Ok(match millis {
+        0 => TOKEN_SECONDS,
+        millis => i64::try_from(millis.div_ceil(1000))
+            .unwrap_or(i64::MAX)
+            .min(MAX_TOKEN_SECONDS),
+    })
 }
 
 fn admin_entity() -> Value {
@@ -280,7 +328,71 @@ async fn devices(State(state): Shared, uri: OriginalUri, Path(key): Path<String>
     Ok(envelope(&state, "get", &uri, entities, None, started))
 }
 
-/// `PUT /users/{user}` with `disabled` and/or `activated`: the updated user.
+/// What a `PUT /users/{user}` changes.
+#[derive(Debug, Default, PartialEq)]
+struct Changes {
+    /// Text properties to set (None clears one).
+    texts: Vec<(&'static str, Option<String>)>,
+    disabled: Option<bool>,
+    activated: Option<bool>,
+}
+
+/// The changes `fields` ask of `user`: every documented property is taken, one the server
+/// keeps itself is ignored (a whole entity sent back), and anything else is refused with the
+/// reason, so nothing sent is dropped without a word.
+fn changes(fields: &Map<String, Value>, user: &User) -> Result<Changes, UgError> {
+    let bad = |why: String| UgError::bad("illegal_argument", why);
+    let mut changes = Changes::default();
+    for (name, value) in fields {
+        let name = name.as_str();
+        if let Some(&property) = TEXT_PROPERTIES.iter().find(|p| **p == name) {
+            let text = match value {
+                Value::String(text) => Some(text.clone()),
+                Value::Null if property != "username" => None,
+                _ => return Err(bad(format!("{name} must be text"))),
+            };
+            if property == "username" && text.as_deref().is_none_or(|t| t.trim().is_empty()) {
+                return Err(bad("username must not be empty".into()));
+            }
+            changes.texts.push((property, text));
+            continue;
+        }
+        match (name, value) {
+            ("disabled", Value::Bool(b)) => changes.disabled = Some(*b),
+            ("activated", Value::Bool(b)) => changes.activated = Some(*b),
+            ("disabled" | "activated", _) => {
+                return Err(bad(format!("{name} must be true or false")))
+            }
+            ("uuid", Value::String(uuid)) if *uuid == user.uuid => {}
+            ("uuid", _) => return Err(bad("uuid cannot be changed".into())),
+            ("password", _) => {
+                return Err(bad(
+                    "password cannot be set here: a password is changed with \
+                     PUT /users/{user}/password, which this sandbox does not have"
+                        .into(),
+                ))
+            }
+            (name, _) if SERVER_PROPERTIES.contains(&name) => {}
+            (name, _) => {
+                return Err(bad(format!(
+                    "{name} is not a user property this sandbox keeps (it keeps {}, activated \
+                     and disabled)",
+                    TEXT_PROPERTIES.join(", ")
+                )))
+            }
+        }
+    }
+    if changes == Changes::default() {
+        return Err(bad(format!(
+            "Send a property to change: {}, activated or disabled",
+            TEXT_PROPERTIES.join(", ")
+        )));
+    }
+    Ok(changes)
+}
+
+/// `PUT /users/{user}` with the properties to change (a whole entity, or only some): the
+/// updated user.
 async fn update(
     State(state): Shared,
     uri: OriginalUri,
@@ -289,30 +401,35 @@ async fn update(
 ) -> Answer {
     let started = Instant::now();
     let fields = object(&body)?;
-    let flag = |name: &str| -> Result<Option<bool>, UgError> {
-        match fields.get(name) {
-            None => Ok(None),
-            Some(Value::Bool(b)) => Ok(Some(*b)),
-            Some(_) => Err(UgError::bad(
-                "illegal_argument",
-                format!("{name} must be true or false"),
-            )),
-        }
-    };
-    let (disabled, activated) = (flag("disabled")?, flag("activated")?);
-    if disabled.is_none() && activated.is_none() {
-        return Err(UgError::bad(
-            "illegal_argument",
-            "Send disabled or activated (true or false)",
-        ));
-    }
     let user = find(&state, &key)?;
+    let Changes {
+        texts,
+        disabled,
+        activated,
+    } = changes(&fields, &user)?;
+    let renamed = texts
+        .iter()
+        .find_map(|(p, t)| (*p == "username").then_some(t.as_deref()));
+    if let Some(Some(taken)) = renamed {
+        if state
+            .usergrid()
+            .user(taken)?
+            .is_some_and(|u| u.uuid != user.uuid)
+        {
+            return Err(UgError::bad(
+                "duplicate_unique_property_exists",
+                format!("Entity user requires that property named username be unique, value of {taken} exists"),
+            ));
+        }
+    }
     // Activating again clears the deactivation.
     let deactivated = (activated == Some(true)).then_some(None);
     let now = state.clock.now_precise().timestamp_millis();
-    state
-        .usergrid()
-        .update(&user.uuid, disabled, activated, deactivated, now)?;
+    {
+        let store = state.usergrid();
+        store.set_texts(&user.uuid, &texts)?;
+        store.update(&user.uuid, disabled, activated, deactivated, now)?;
+    }
     let fresh = find(&state, &user.uuid)?;
     Ok(envelope(
         &state,

@@ -267,6 +267,21 @@ impl Store {
         rows.collect()
     }
 
+    /// Sets text properties of a user (`name` to "Ann", `picture` to None…); the names are
+    /// the API's, checked by the caller against the columns.
+    pub fn set_texts(
+        &self,
+        uuid: &str,
+        texts: &[(&'static str, Option<String>)],
+    ) -> rusqlite::Result<()> {
+        for (column, value) in texts {
+            // A column's name, never the client's text: `column` is one of the fixed names.
+            let sql = format!("UPDATE ug_users SET {column} = ?2 WHERE uuid = ?1");
+            self.conn.execute(&sql, params![uuid, value])?;
+        }
+        Ok(())
+    }
+
     /// Sets `disabled` or `activated` (and the deactivation time); `modified` becomes `now`.
     pub fn update(
         &self,
