@@ -42,6 +42,56 @@ impl ActivityLog {
     }
 }
 
+/// An action sent whose answer has not come yet. Answered, it goes into the log with its
+/// outcome; dropped unanswered (its page went away first, and the task waiting for the answer
+/// with it), it goes in as unknown, since it may have run.
+pub struct Unanswered {
+    log: ActivityLog,
+    action: String,
+    targets: Vec<String>,
+    /// What the log says if no answer comes.
+    unanswered: Option<Box<dyn FnOnce() -> String>>,
+}
+
+impl ActivityLog {
+    /// Notes that `action` on `targets` is being sent; `unanswered` says what the log records
+    /// if the answer never comes.
+    pub fn sending(
+        &self,
+        action: String,
+        targets: Vec<String>,
+        unanswered: impl FnOnce() -> String + 'static,
+    ) -> Unanswered {
+        Unanswered {
+            log: *self,
+            action,
+            targets,
+            unanswered: Some(Box::new(unanswered)),
+        }
+    }
+}
+
+impl Unanswered {
+    /// Records the answer's `outcome`.
+    pub fn answered(mut self, outcome: String) {
+        self.unanswered = None;
+        self.log.record(&self.action, &self.targets, outcome);
+    }
+}
+
+impl Drop for Unanswered {
+    fn drop(&mut self) {
+        if let Some(unanswered) = self.unanswered.take() {
+            self.log.record(&self.action, &self.targets, unanswered());
+        }
+    }
+}
+
+/// What the log says of an action sent whose page closed before its answer came.
+pub fn page_left_text() -> String {
+    tr!(outcome.unknown, message = tr!(outcome.page_left))
+}
+
 /// The log in context.
 pub fn use_activity() -> ActivityLog {
     expect_context::<ActivityLog>()

@@ -10,6 +10,7 @@
 //! those in place of the old. A login's password is used once to sign in and never kept.
 
 use crate::browser::{local_storage, session_storage};
+use crate::task::Tasks;
 use crate::transport::BrowserTransport;
 use leptos::prelude::*;
 use roster_core::backend::{Api, ApiError, Backend, Capabilities, Connection};
@@ -35,6 +36,8 @@ pub struct Client {
     connected: RwSignal<Option<Connected>>,
     /// Why the admin was sent back to the connect screen, if they were.
     pub notice: RwSignal<Option<String>>,
+    /// The console's: a sign-out goes on while the console lives, whatever page follows.
+    scope: Tasks,
 }
 
 impl Client {
@@ -43,6 +46,7 @@ impl Client {
         Client {
             connected: RwSignal::new(load()),
             notice: RwSignal::new(None),
+            scope: Tasks::here(),
         }
     }
 
@@ -106,7 +110,7 @@ impl Client {
     /// has one (best effort: it is forgotten here whatever the backend answers), and forgets.
     pub fn sign_out(&self) {
         if let Some(backend) = self.backend() {
-            leptos::task::spawn_local(async move {
+            self.scope.spawn(async move {
                 let _ = backend.sign_out(&BrowserTransport::default()).await;
             });
         }

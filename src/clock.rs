@@ -14,12 +14,7 @@ struct Minute(RwSignal<DateTime<Utc>>);
 /// Starts the clock for everything below (once, in the app).
 pub fn provide_clock() {
     let now = RwSignal::new(Utc::now());
-    let tick = set_interval_with_handle(move || now.set(Utc::now()), TICK).ok();
-    on_cleanup(move || {
-        if let Some(tick) = tick {
-            tick.clear();
-        }
-    });
+    crate::task::every(TICK, move || now.set(Utc::now()));
     provide_context(Minute(now));
 }
 

@@ -33,35 +33,26 @@ pub mod locale;
 pub mod pages;
 pub mod prefs;
 pub mod routes;
+pub mod task;
 pub mod text;
 pub mod transport;
 
 use activity::ActivityLog;
 use client::{use_client, Client};
 use leptos::prelude::*;
-use leptos_router::components::{Route as RouteDef, Router, Routes, A};
-use leptos_router::hooks::use_navigate;
+use leptos_router::components::{Route as RouteDef, Router, Routes};
+use leptos_router::hooks::use_location;
 use leptos_router::path;
 use pages::{
     ActivityPage, ConnectPage, NotFoundPage, PolicyPage, SessionsPage, UserPage, UsersPage,
 };
 use routes::{section_label, Route};
 
-/// The whole console, in the admin's language.
+/// The whole console, in the admin's language: the top bar and the routes (the paths of
+/// [`Route`]).
 #[component]
 pub fn App() -> impl IntoView {
-    view! {
-        <i18n::I18nContextProvider>
-            <Console />
-        </i18n::I18nContextProvider>
-    }
-}
-
-/// The top bar and the routes (the paths of [`Route`]).
-#[component]
-fn Console() -> impl IntoView {
-    locale::restore();
-    let i18n = i18n::use_i18n();
+    let language = locale::provide_language();
     let mount = routes::mount();
     let client = Client::restore();
     provide_context(client);
@@ -70,10 +61,11 @@ fn Console() -> impl IntoView {
     prefs::provide_preference::<prefs::Density>();
     components::provide_known_users();
     provide_context(ActivityLog::restore(client));
-    // A new language draws the console again, so that every text on screen (those kept in
-    // notices too) is in it; the connection and the preferences stay.
+    // A language the admin picks draws the console again, so that every text on screen (those
+    // kept in notices too) is in it; the connection and the preferences stay. The language is
+    // decided before the first drawing, so the console is drawn once at start.
     move || {
-        i18n.get_locale();
+        language.get();
         view! {
             <Router base=mount>
                 <TopBar />
@@ -100,11 +92,12 @@ const NARROW: &str = "(max-width: 1100px)";
 #[component]
 fn TopBar() -> impl IntoView {
     let client = use_client();
-    let navigate = use_navigate();
+    let go = routes::use_go();
     let disconnect = move |_| {
         client.sign_out();
-        navigate(&Route::Connect.path(), Default::default());
+        go.to(&Route::Connect);
     };
+    let path = use_location().pathname;
     let home = move || {
         let first = client.capabilities().map(|caps| caps.sections[0]);
         first.map_or(Route::Connect, Route::of).href()
@@ -118,7 +111,14 @@ fn TopBar() -> impl IntoView {
                     {caps
                         .sections
                         .iter()
-                        .map(|&s| view! { <A href=Route::of(s).path()>{section_label(s)}</A> })
+                        .map(|&s| {
+                            let href = Route::of(s).href();
+                            let current = {
+                                let href = href.clone();
+                                move || path.with(|p| routes::is_current(&href, p)).then_some("page")
+                            };
+                            view! { <a href=href aria-current=current>{section_label(s)}</a> }
+                        })
                         .collect_view()}
                 </nav>
             })}

@@ -4,11 +4,11 @@
 //! (leptos_i18n, see `build.rs`).
 
 use crate::browser::local_storage;
-use crate::i18n::{use_i18n, Locale};
+use crate::i18n::Locale;
 use chrono::{DateTime, Utc};
 use js_sys::{Array, Intl, Object, Reflect};
 use leptos::prelude::*;
-use leptos_i18n::I18nContext;
+use leptos_i18n::Locale as _;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use wasm_bindgen::JsValue;
@@ -24,8 +24,8 @@ pub const LANGUAGES: &[(Locale, &str)] = &[
 ];
 
 thread_local! {
-    /// The language the console speaks now (the i18n context's, kept where any code can read
-    /// it, a task after an await included).
+    /// The language the console speaks now, kept where any code can read it (a text made in a
+    /// task after an await included) without tracking it.
     static CURRENT: std::cell::Cell<Locale> = const { std::cell::Cell::new(Locale::en) };
 }
 
@@ -34,11 +34,48 @@ pub fn current() -> Locale {
     CURRENT.with(std::cell::Cell::get)
 }
 
-/// Speaks `locale` from now on: the texts, then (through `i18n`) the whole console drawn
-/// again.
-fn speak(i18n: I18nContext<Locale>, locale: Locale) {
+/// The console's language, provided by `App`. It is decided once before anything is drawn
+/// (the admin's pick on this device, else the browser's languages), so the console is drawn
+/// once at start; it changes only when the admin picks another.
+#[derive(Clone, Copy)]
+pub struct Language(RwSignal<Locale>);
+
+impl Language {
+    /// The language spoken now (tracked).
+    pub fn get(self) -> Locale {
+        self.0.get()
+    }
+
+    /// Speaks `locale` from now on, if it is another language than now.
+    pub fn set(self, locale: Locale) {
+        if self.0.get_untracked() != locale {
+            CURRENT.with(|c| c.set(locale));
+            self.0.set(locale);
+        }
+    }
+}
+
+/// Decides the language and provides it (once, in the app); `<html lang>` follows it.
+pub fn provide_language() -> Language {
+    let locale = saved().or_else(from_browser).unwrap_or_default();
     CURRENT.with(|c| c.set(locale));
-    i18n.set_locale(locale);
+    let language = Language(RwSignal::new(locale));
+    Effect::new(move |_| {
+        let tag = language.get().as_str();
+        if let Some(html) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = html.set_attribute("lang", tag);
+        }
+    });
+    provide_context(language);
+    language
+}
+
+/// The language in context.
+pub fn use_language() -> Language {
+    expect_context::<Language>()
 }
 
 /// The language picked on this device, if any.
@@ -47,32 +84,38 @@ fn saved() -> Option<Locale> {
     key.parse().ok()
 }
 
-/// Puts the language picked on this device, or else the one the browser's languages chose,
-/// into effect (once, below the i18n provider).
-pub fn restore() {
-    let i18n = use_i18n();
-    speak(i18n, saved().unwrap_or_else(|| i18n.get_locale_untracked()));
+/// The first of the browser's languages the console has.
+fn from_browser() -> Option<Locale> {
+    let languages = web_sys::window()?.navigator().languages();
+    let tags: Vec<String> = languages.iter().filter_map(|tag| tag.as_string()).collect();
+    first_spoken(&tags)
+}
+
+/// The first of `tags` ("sk-SK", "de", "en-GB") whose language the console speaks.
+pub fn first_spoken(tags: &[String]) -> Option<Locale> {
+    tags.iter().find_map(|tag| {
+        let language = tag.split(['-', '_']).next()?.trim().to_ascii_lowercase();
+        language.parse().ok()
+    })
 }
 
 /// The current language's tag, for `Intl` ("en", "sk", "de").
 pub fn tag() -> &'static str {
-    use leptos_i18n::Locale as _;
     current().as_str()
 }
 
 /// The top bar's language picker.
 #[component]
 pub fn LanguagePicker() -> impl IntoView {
-    let i18n = use_i18n();
+    let language = use_language();
     let pick = move |ev| {
         let Ok(locale) = event_target_value(&ev).parse::<Locale>() else {
             return;
         };
         if let Some(storage) = local_storage() {
-            use leptos_i18n::Locale as _;
             let _ = storage.set_item(STORAGE_KEY, locale.as_str());
         }
-        speak(i18n, locale);
+        language.set(locale);
     };
     view! {
         <select
@@ -84,12 +127,11 @@ pub fn LanguagePicker() -> impl IntoView {
             {LANGUAGES
                 .iter()
                 .map(|&(locale, name)| {
-                    use leptos_i18n::Locale as _;
                     view! {
                         <option
                             value=locale.as_str()
                             lang=locale.as_str()
-                            selected=move || i18n.get_locale() == locale
+                            selected=move || language.get() == locale
                         >
                             {name}
                         </option>
@@ -245,6 +287,20 @@ mod tests {
                 group => keys(group, &path, into),
             }
         }
+    }
+
+    #[test]
+    fn the_first_browser_language_the_console_speaks_wins() {
+        let tags = |list: &[&str]| list.iter().map(|t| t.to_string()).collect::<Vec<_>>();
+        use super::{first_spoken, Locale};
+        assert_eq!(first_spoken(&tags(&["sk-SK", "en"])), Some(Locale::sk));
+        assert_eq!(
+            first_spoken(&tags(&["fr-FR", "DE-at", "en"])),
+            Some(Locale::de)
+        );
+        assert_eq!(first_spoken(&tags(&["en_GB"])), Some(Locale::en));
+        assert_eq!(first_spoken(&tags(&["fr", "pt-BR"])), None);
+        assert_eq!(first_spoken(&[]), None);
     }
 
     /// A text missing from a language (or a plural form its rules need) fails here, before

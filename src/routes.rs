@@ -2,14 +2,20 @@
 //! never spelled out in a page. `App` declares the same paths to the router.
 //!
 //! The console works wherever `index.html` is served: at the site root or under any sub-path
-//! (its *mount point*, found once at start). A deep link reloaded on a static host comes back
-//! to the mount point with its path in the fragment (the hosting recipes redirect it so, and
-//! `404.html` does where a host has no rules); [`mount`] puts it back in the address.
+//! (its *mount point*), and at any of its routes (a host that rewrites every path to
+//! `index.html`). The mount point is found before anything loads, by the boot script in
+//! `index.html`: it strips a known route from the address and sets `<base href>` to what is
+//! left, so every asset loads from the mount point wherever the page was served; [`mount`]
+//! reads it from there. A deep link reloaded on a host without rewrites comes back to the
+//! mount point with its path in the fragment (`404.html` sends it so); [`mount`] puts it back
+//! in the address.
 
+use leptos_router::hooks::use_navigate;
+use leptos_router::NavigateOptions;
 use roster_core::backend::http::{encode_component, query_string};
 use roster_core::backend::Section;
 use roster_core::model::UserId;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// The mount point, without a trailing slash: "" at the site root, "/roster" under a sub-path.
 static MOUNT: OnceLock<String> = OnceLock::new();
@@ -26,8 +32,8 @@ pub enum Route {
 }
 
 impl Route {
-    /// The path of this page below the mount point: what the router's `navigate` and `<A>`
-    /// take (they add the mount point themselves).
+    /// The path of this page below the mount point: what the router's `navigate` takes (it
+    /// adds the mount point itself).
     pub fn path(&self) -> String {
         match self {
             Route::Connect => "/".to_string(),
@@ -42,6 +48,12 @@ impl Route {
     /// The address of this page, mount point included: what a plain `<a href>` takes.
     pub fn href(&self) -> String {
         format!("{}{}", mount_point(), self.path())
+    }
+
+    /// The address of this page with `query`, mount point included: what a plain `<a href>`
+    /// takes.
+    pub fn href_with_query(&self, query: &[(&str, String)]) -> String {
+        format!("{}{}", mount_point(), self.with_query(query))
     }
 
     /// The path with `query` (already in pairs), for the router's `navigate`.
@@ -78,14 +90,68 @@ pub fn mount_point() -> &'static str {
     MOUNT.get().map(String::as_str).unwrap_or_default()
 }
 
-/// Finds the mount point from the address the console was loaded at, and puts a deep link
-/// carried in the fragment back into the address. Called once, before the router starts.
+/// Whether the top bar's link to `section_href` is the page the admin is on (at `path`): the
+/// section itself, or a page below it (a user below the users).
+pub fn is_current(section_href: &str, path: &str) -> bool {
+    let path = path.trim_end_matches('/');
+    let section = section_href.trim_end_matches('/');
+    path == section
+        || path
+            .strip_prefix(section)
+            .is_some_and(|below| below.starts_with('/'))
+}
+
+/// The router's navigation, as a value a page keeps.
+type Navigate = Arc<dyn Fn(&str, NavigateOptions) + Send + Sync>;
+
+/// Going to a page of the console: the one way pages navigate.
+#[derive(Clone)]
+pub struct Go(Navigate);
+
+/// The way to a page, for the component being built.
+pub fn use_go() -> Go {
+    let navigate = use_navigate();
+    Go(Arc::new(move |path: &str, options| navigate(path, options)))
+}
+
+impl Go {
+    /// Opens `route` as a new history entry.
+    pub fn to(&self, route: &Route) {
+        (self.0)(&route.path(), NavigateOptions::default());
+    }
+
+    /// Opens `route` with `query` as a new history entry.
+    pub fn to_query(&self, route: &Route, query: &[(&str, String)]) {
+        (self.0)(&route.with_query(query), NavigateOptions::default());
+    }
+
+    /// Shows `route` with another `query` in place of the history entry, staying where the
+    /// admin is on the page: typing a search should not leave an entry per keystroke, nor
+    /// scroll to the top.
+    pub fn replace_query(&self, route: &Route, query: &[(&str, String)]) {
+        let options = NavigateOptions {
+            replace: true,
+            scroll: false,
+            ..Default::default()
+        };
+        (self.0)(&route.with_query(query), options);
+    }
+}
+
+/// Finds the mount point from the `<base href>` the boot script set (else from the address
+/// the console was loaded at), and puts a deep link carried in the fragment back into the
+/// address. Called once, before the router starts.
 pub fn mount() -> &'static str {
     let Some(window) = web_sys::window() else {
         return mount_point();
     };
     let location = window.location();
-    let path = location.pathname().unwrap_or_default();
+    let base = window
+        .document()
+        .and_then(|d| d.base_uri().ok().flatten())
+        .and_then(|uri| web_sys::Url::new(&uri).ok())
+        .map(|url| url.pathname());
+    let path = base.unwrap_or_else(|| location.pathname().unwrap_or_default());
     let mount = mount_point_of(&path);
     let (hash, search) = (
         location.hash().unwrap_or_default(),
@@ -139,6 +205,17 @@ mod tests {
             "/sessions?q=ann%20lee&dir=desc"
         );
         assert_eq!(Route::of(Section::Policy), Route::Policy);
+    }
+
+    #[test]
+    fn a_section_link_is_current_on_its_page_and_below_it() {
+        assert!(is_current("/roster/users", "/roster/users"));
+        assert!(is_current("/roster/users", "/roster/users/"));
+        assert!(is_current("/roster/users", "/roster/users/abc"));
+        assert!(is_current("/users", "/users/a%2Fb"));
+        assert!(!is_current("/roster/users", "/roster/usersx"));
+        assert!(!is_current("/roster/users", "/roster/sessions"));
+        assert!(!is_current("/roster/users", "/roster/"));
     }
 
     #[test]

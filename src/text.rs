@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use roster_core::backend::error::readable_kind;
 use roster_core::backend::fill::FillProgress;
 use roster_core::backend::ApiError;
-use roster_core::bulk::BulkRun;
+use roster_core::bulk::{BulkRun, Progress};
 use roster_core::model::action::{Action, ActionKind};
 use roster_core::table::PagePosition;
 
@@ -366,14 +366,18 @@ pub fn done(action: &Action, who: &str) -> String {
 
 /// A bulk run's outcome in one line: "998 done, 2 failed, 1 unknown, 3 not sent".
 pub fn summary(run: &BulkRun) -> String {
-    let p = run.progress();
+    progress_summary(&run.progress())
+}
+
+/// [`summary`] of a run's progress.
+pub fn progress_summary(p: &Progress) -> String {
     let tag = locale::tag();
     let n = |n: usize| locale::number(n as u64, tag);
     let mut text = tr!(bulk.done_failed, done = n(p.done), failed = n(p.failed));
     if p.unknown > 0 {
         text.push_str(&tr!(bulk.and_unknown, unknown = n(p.unknown)));
     }
-    let pending = p.total - p.finished();
+    let pending = p.total.saturating_sub(p.finished());
     if pending > 0 {
         text.push_str(&tr!(bulk.and_not_sent, pending = n(pending)));
     }

@@ -1,5 +1,7 @@
 //! Components mounted in a real DOM in headless Chromium (wasm-bindgen-test). These need no
-//! backend: they check what the console renders and how it reacts before any request.
+//! backend: they check what the console renders and how it reacts before any request. Each
+//! runs [`watched`]: it fails on any error the page's console shows while it runs (a panic in a
+//! task left behind included), as every end-to-end journey does.
 #![cfg(target_arch = "wasm32")]
 
 use leptos::prelude::*;
@@ -51,6 +53,39 @@ fn click(root: &HtmlElement, selector: &str) {
     button.click();
 }
 
+/// Installed once: the page's console errors, uncaught exceptions and unhandled rejections
+/// collected in `window.rosterConsoleErrors`, besides going where they went.
+const WATCH_CONSOLE: &str = "if (!window.rosterConsoleErrors) {
+  window.rosterConsoleErrors = [];
+  const error = console.error.bind(console);
+  console.error = (...args) => { window.rosterConsoleErrors.push(args.map(String).join(' ')); error(...args); };
+  window.addEventListener('error', (e) => window.rosterConsoleErrors.push('uncaught: ' + e.message));
+  window.addEventListener('unhandledrejection', (e) => window.rosterConsoleErrors.push('unhandled: ' + e.reason));
+}
+window.rosterConsoleErrors.length = 0;";
+
+/// The errors the page's console has shown since the watch started or was last read.
+fn console_errors() -> Vec<String> {
+    let errors = js_sys::eval("window.rosterConsoleErrors.splice(0)").unwrap();
+    js_sys::Array::from(&errors)
+        .iter()
+        .filter_map(|e| e.as_string())
+        .collect()
+}
+
+/// Runs `test` with the page's console watched: any error it shows while the test runs, or
+/// while the test's components settle after it, fails the test with its message.
+async fn watched(test: impl std::future::Future<Output = ()>) {
+    // As in the console itself: a panic says what and where.
+    console_error_panic_hook::set_once();
+    js_sys::eval(WATCH_CONSOLE).unwrap();
+    test.await;
+    settle().await;
+    settle().await;
+    let errors = console_errors();
+    assert!(errors.is_empty(), "the console showed: {errors:#?}");
+}
+
 /// A fresh element to mount into.
 fn host() -> HtmlElement {
     let host = document().create_element("div").unwrap();
@@ -60,60 +95,66 @@ fn host() -> HtmlElement {
 
 #[wasm_bindgen_test]
 async fn connect_screen_explains_what_is_missing_without_sending_anything() {
-    let root = host();
-    leptos::mount::mount_to(root.clone(), App).forget();
-    // Submitted at once, before `config.json` has come back: its late arrival must not wipe
-    // what the submit said.
-    gloo_timers::future::TimeoutFuture::new(0).await;
-    assert!(text_of(&root, "h1").unwrap().contains("Connect"));
-    assert_eq!(
-        input(&root, "#token").type_(),
-        "password",
-        "the token is never shown on screen"
-    );
+    watched(async {
+        let root = host();
+        leptos::mount::mount_to(root.clone(), App).forget();
+        // Submitted at once, before `config.json` has come back: its late arrival must not wipe
+        // what the submit said.
+        gloo_timers::future::TimeoutFuture::new(0).await;
+        assert!(text_of(&root, "h1").unwrap().contains("Connect"));
+        assert_eq!(
+            input(&root, "#token").type_(),
+            "password",
+            "the token is never shown on screen"
+        );
 
-    click(&root, "button[type=submit]");
-    settle().await;
-    settle().await;
-    assert_eq!(
-        text_of(&root, "[role=alert]").as_deref(),
-        Some("Enter the base URL. Shown on the deployment's Manage API page.")
-    );
+        click(&root, "button[type=submit]");
+        settle().await;
+        settle().await;
+        assert_eq!(
+            text_of(&root, "[role=alert]").as_deref(),
+            Some("Enter the base URL. Shown on the deployment's Manage API page.")
+        );
 
-    let url = input(&root, "#base-url");
-    url.set_value("https://example.invalid/api/v4/dep");
-    url.dispatch_event(&web_sys::Event::new("input").unwrap())
-        .unwrap();
-    click(&root, "button[type=submit]");
-    settle().await;
-    assert_eq!(
-        text_of(&root, "[role=alert]").as_deref(),
-        Some("Enter the Named Token.")
-    );
+        let url = input(&root, "#base-url");
+        url.set_value("https://example.invalid/api/v4/dep");
+        url.dispatch_event(&web_sys::Event::new("input").unwrap())
+            .unwrap();
+        click(&root, "button[type=submit]");
+        settle().await;
+        assert_eq!(
+            text_of(&root, "[role=alert]").as_deref(),
+            Some("Enter the Named Token.")
+        );
 
-    // Basic swaps the token field for a user and a password.
-    click(&root, "#auth-basic");
-    settle().await;
-    assert!(root.query_selector("#token").unwrap().is_none());
-    assert_eq!(input(&root, "#basic-password").type_(), "password");
-    let submit: HtmlButtonElement = root
-        .query_selector("button[type=submit]")
-        .unwrap()
-        .unwrap()
-        .dyn_into()
-        .unwrap();
-    assert!(!submit.disabled());
+        // Basic swaps the token field for a user and a password.
+        click(&root, "#auth-basic");
+        settle().await;
+        assert!(root.query_selector("#token").unwrap().is_none());
+        assert_eq!(input(&root, "#basic-password").type_(), "password");
+        let submit: HtmlButtonElement = root
+            .query_selector("button[type=submit]")
+            .unwrap()
+            .unwrap()
+            .dyn_into()
+            .unwrap();
+        assert!(!submit.disabled());
+    })
+    .await;
 }
 
 #[wasm_bindgen_test]
 async fn error_notice_is_announced() {
-    let host = host();
-    let _mounted = leptos::mount::mount_to(host.clone(), || {
-        view! { <ErrorNotice message="The backend answered 500" /> }
-    });
-    settle().await;
-    let notice = host.query_selector("[role=alert]").unwrap().unwrap();
-    assert_eq!(notice.text_content().unwrap(), "The backend answered 500");
+    watched(async {
+        let host = host();
+        let _mounted = leptos::mount::mount_to(host.clone(), || {
+            view! { <ErrorNotice message="The backend answered 500" /> }
+        });
+        settle().await;
+        let notice = host.query_selector("[role=alert]").unwrap().unwrap();
+        assert_eq!(notice.text_content().unwrap(), "The backend answered 500");
+    })
+    .await;
 }
 
 /// A backend that can only sign a session out: no lock, no wipe, no enrollment, no batch.
@@ -165,34 +206,46 @@ fn count(host: &HtmlElement, selector: &str) -> u32 {
 
 #[wasm_bindgen_test]
 async fn the_user_page_offers_only_what_the_backend_can_do() {
-    let full = user_details(&JOURNEYAPPS).await;
-    for selector in ["#lock", "#unlock", "#enroll"] {
-        assert_eq!(
-            count(&full, selector),
-            1,
-            "{selector} with every capability"
-        );
-    }
-    assert_eq!(count(&full, "button.wipe"), 2);
-    assert_eq!(count(&full, "button.reauthenticate"), 2);
+    watched(async {
+        let full = user_details(&JOURNEYAPPS).await;
+        for selector in ["#lock", "#unlock", "#enroll"] {
+            assert_eq!(
+                count(&full, selector),
+                1,
+                "{selector} with every capability"
+            );
+        }
+        assert_eq!(count(&full, "button.wipe"), 2);
+        assert_eq!(count(&full, "button.reauthenticate"), 2);
 
-    let fewer = user_details(&SIGN_OUT_ONLY).await;
-    for selector in ["#lock", "#unlock", "#enroll", "button.wipe"] {
-        assert_eq!(count(&fewer, selector), 0, "{selector} is not offered");
-    }
-    let sign_outs = fewer.query_selector_all("button.reauthenticate").unwrap();
-    assert_eq!(sign_outs.length(), 2, "one per session");
-    // The rule decides per session: the signed-out one cannot be signed out again.
-    let disabled: Vec<bool> = (0..sign_outs.length())
-        .map(|i| {
-            sign_outs
-                .item(i)
-                .unwrap()
-                .dyn_into::<HtmlButtonElement>()
-                .unwrap()
-                .disabled()
-        })
-        .collect();
-    assert_eq!(disabled, [false, true]);
-    assert!(fewer.text_content().unwrap().contains("Ann Lee"));
+        let fewer = user_details(&SIGN_OUT_ONLY).await;
+        for selector in ["#lock", "#unlock", "#enroll", "button.wipe"] {
+            assert_eq!(count(&fewer, selector), 0, "{selector} is not offered");
+        }
+        let sign_outs = fewer.query_selector_all("button.reauthenticate").unwrap();
+        assert_eq!(sign_outs.length(), 2, "one per session");
+        // The rule decides per session: the signed-out one cannot be signed out again.
+        let disabled: Vec<bool> = (0..sign_outs.length())
+            .map(|i| {
+                sign_outs
+                    .item(i)
+                    .unwrap()
+                    .dyn_into::<HtmlButtonElement>()
+                    .unwrap()
+                    .disabled()
+            })
+            .collect();
+        assert_eq!(disabled, [false, true]);
+        assert!(fewer.text_content().unwrap().contains("Ann Lee"));
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn the_console_watch_reports_an_error_a_page_logs() {
+    js_sys::eval(WATCH_CONSOLE).unwrap();
+    web_sys::console::error_1(&"roster: a logged error".into());
+    let seen = console_errors();
+    assert_eq!(seen, ["roster: a logged error"]);
+    assert!(console_errors().is_empty(), "each error is reported once");
 }

@@ -1,15 +1,16 @@
 //! Roster's browser harness, written once for the end-to-end journeys (`tests/journeys/`) and
 //! the web benchmark (`roster-bench`): a ChromeDriver, headless Chromium sessions with their
-//! own empty profiles, the DevTools Protocol, and a [`Harness`] that puts the sandbox (in this
-//! process, on a free loopback port, serving the built `dist/`) and one browser together with
-//! the waits a journey needs.
+//! own empty profiles, the DevTools Protocol, the browser's console, and a [`Harness`] that
+//! puts the sandbox (in this process, on a free loopback port, serving the built `dist/`) and
+//! one browser together with the waits a journey needs. A journey fails on any error the
+//! browser's console shows (a panic above all) unless it declared that error beforehand.
 
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use roster_sandbox::{start, Config, RunningSandbox};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 use tokio::process::{Child, Command};
 
@@ -153,11 +154,58 @@ impl Driver {
         }
     }
 
+    /// What `browser`'s console has shown since the last call (ChromeDriver hands each entry
+    /// over once): errors and warnings the page logged, uncaught exceptions, failed requests.
+    pub async fn console(&self, browser: &Client) -> Vec<ConsoleEntry> {
+        let Ok(Some(session)) = browser.session_id().await else {
+            return Vec::new();
+        };
+        let url = format!("http://127.0.0.1:{}/session/{session}/se/log", self.port);
+        let answer: Value = match self
+            .http
+            .post(url)
+            .json(&json!({ "type": "browser" }))
+            .send()
+            .await
+        {
+            Ok(response) => response.json().await.unwrap_or_default(),
+            Err(err) => panic!("the browser's console could not be read: {err}"),
+        };
+        let entries = answer.get("value").and_then(Value::as_array);
+        let entries = entries.unwrap_or_else(|| panic!("the browser's console: {answer}"));
+        entries
+            .iter()
+            .map(|e| ConsoleEntry {
+                level: e["level"].as_str().unwrap_or_default().to_string(),
+                message: e["message"].as_str().unwrap_or_default().to_string(),
+            })
+            .collect()
+    }
+
     /// Stops ChromeDriver (and with it any browser left).
     pub async fn stop(mut self) {
         let _ = self.process.kill().await;
     }
 }
+
+/// One entry of the browser's console.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConsoleEntry {
+    /// `SEVERE` (an error), `WARNING`, `INFO` or `DEBUG`.
+    pub level: String,
+    pub message: String,
+}
+
+impl ConsoleEntry {
+    /// Whether a journey fails on it: an error, or a panic's words at any level.
+    pub fn is_failure(&self) -> bool {
+        self.level == "SEVERE" || PANIC_WORDS.iter().any(|w| self.message.contains(w))
+    }
+}
+
+/// What a Rust panic in the console's WASM leaves in the console (the panic hook's message,
+/// then the trap), whatever the level it was logged at.
+const PANIC_WORDS: &[&str] = &["panicked at", "RuntimeError: unreachable"];
 
 /// Where the browser of `profile` saves downloads (CSV exports).
 pub fn downloads_in(profile: &Path) -> PathBuf {
@@ -186,6 +234,8 @@ fn capabilities(profile: &Path, data_dir: &Path) -> serde_json::Map<String, Valu
             }
         }),
     );
+    // The console's entries, every level: the harness decides what fails a journey.
+    capabilities.insert("goog:loggingPrefs".into(), json!({ "browser": "ALL" }));
     capabilities
 }
 
@@ -220,6 +270,8 @@ pub struct Harness {
     pub browser: Client,
     pub driver: Driver,
     profile: PathBuf,
+    /// The console's failures read so far, and the parts of messages this journey expects.
+    console: Mutex<(Vec<ConsoleEntry>, Vec<String>)>,
 }
 
 impl Harness {
@@ -276,7 +328,46 @@ impl Harness {
             browser,
             driver,
             profile,
+            console: Mutex::default(),
         }
+    }
+
+    /// Declares that this journey makes the browser's console show an error containing `part`
+    /// (the 401 of a deliberately wrong token, the 500 of an injected fault): such an entry
+    /// does not fail it. Anything else at level error, and any panic, still does.
+    pub fn expect_console_error(&self, part: &str) {
+        self.console.lock().unwrap().1.push(part.to_string());
+    }
+
+    /// The console's entries so far that fail the journey: errors it did not declare, and any
+    /// panic (a panic is never expected).
+    pub async fn console_failures(&self) -> Vec<String> {
+        let fresh = self.driver.console(&self.browser).await;
+        let mut console = self.console.lock().unwrap();
+        console
+            .0
+            .extend(fresh.into_iter().filter(ConsoleEntry::is_failure));
+        let expected = &console.1;
+        console
+            .0
+            .iter()
+            .filter(|e| {
+                let panic = PANIC_WORDS.iter().any(|w| e.message.contains(w));
+                panic || !expected.iter().any(|part| e.message.contains(part))
+            })
+            .map(|e| format!("{}: {}", e.level, e.message))
+            .collect()
+    }
+
+    /// Fails the journey now if the browser's console showed anything it did not declare.
+    pub async fn assert_console_clean(&self) {
+        let failures = self.console_failures().await;
+        assert!(
+            failures.is_empty(),
+            "the browser's console showed {} error(s):\n{}",
+            failures.len(),
+            failures.join("\n")
+        );
     }
 
     /// Waits until a policy violation has been recorded, returning every one so far.
@@ -724,14 +815,23 @@ impl Harness {
         path
     }
 
-    /// Checks that no page broke the security policy, then closes the browser, the driver and
-    /// the sandbox.
+    /// Checks that no page broke the security policy and that the browser's console showed no
+    /// error the journey did not declare (a moment after the last step, for late ones), then
+    /// closes the browser, the driver and the sandbox.
     pub async fn finish(self) {
         let url = self.browser.current_url().await.ok();
         if url.is_some_and(|u| u.scheme() == "http") {
             let violations = self.csp_violations().await;
             assert!(violations.is_empty(), "CSP violations: {violations:?}");
         }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        self.assert_console_clean().await;
+        self.close().await;
+    }
+
+    /// Closes the browser, the driver and the sandbox, checking nothing: for a journey that
+    /// tests the checks themselves.
+    pub async fn close(self) {
         let _ = self.browser.clone().close().await;
         self.driver.stop().await;
         let _ = std::fs::remove_dir_all(&self.profile);
@@ -739,8 +839,19 @@ impl Harness {
     }
 }
 
+/// The kinds of static host the console must work on.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Host {
+    /// The recipe as shipped: every path that is not a file gets `index.html` (nginx
+    /// `try_files`, Netlify's `/* /index.html 200`, Cloudflare Pages, CloudFront's function).
+    Rewrites,
+    /// No rules at all (GitHub Pages, plain S3): a path that is not a file gets `404.html`,
+    /// and no security headers are sent.
+    NoRules,
+}
+
 /// A web server of the hosting recipes (nginx or Caddy), run for one journey with its recipe
-/// from `hosting/`, serving a copy of dist/ under `/roster/`.
+/// from `hosting/`, serving a copy of dist/ at a mount point ("" for the site root).
 pub struct WebServer {
     process: Child,
     pub port: u16,
@@ -748,42 +859,52 @@ pub struct WebServer {
 }
 
 impl WebServer {
-    /// A folder holding `roster/`: dist/'s files (linked) and `config_json`, as a deployment
-    /// would put them.
-    fn site(dir: &Path, config_json: &str) -> PathBuf {
+    /// A folder holding dist/'s files (linked) at `mount` with `config_json` beside them, as a
+    /// deployment would put them.
+    fn site(dir: &Path, mount: &str, config_json: &str) -> PathBuf {
         let site = dir.join("www");
-        let roster = site.join("roster");
-        std::fs::create_dir_all(&roster).unwrap();
+        let console = site.join(mount.trim_start_matches('/'));
+        std::fs::create_dir_all(&console).unwrap();
         for entry in std::fs::read_dir(repo_root().join("dist"))
             .unwrap()
             .flatten()
+            // The deployment's own config.json replaces dist's empty one (never written
+            // through a link into dist/).
+            .filter(|e| !e.file_name().to_string_lossy().starts_with("config.json"))
         {
-            std::os::unix::fs::symlink(entry.path(), roster.join(entry.file_name())).unwrap();
+            std::os::unix::fs::symlink(entry.path(), console.join(entry.file_name())).unwrap();
         }
-        std::fs::write(roster.join("config.json"), config_json).unwrap();
-        // The same files again under /plain/, for a location without rules.
-        std::os::unix::fs::symlink(&roster, site.join("plain")).unwrap();
+        std::fs::write(console.join("config.json"), config_json).unwrap();
         site
     }
 
-    /// The recipe `hosting/{name}` with its placeholders made real: the port, the folder and
-    /// the backend's address.
-    fn recipe(name: &str, port: u16, site: &Path, backend: &str) -> String {
+    /// The recipe `hosting/{name}` with its placeholders made real: the port, the folder, the
+    /// mount point (the recipes' `/roster`) and the backend's address.
+    fn recipe(name: &str, port: u16, site: &Path, mount: &str, backend: &str) -> String {
         std::fs::read_to_string(repo_root().join("hosting").join(name))
             .unwrap()
+            .replace("/roster", mount)
             .replace("8080", &port.to_string())
             .replace("/srv/www", &site.display().to_string())
             .replace("127.0.0.1:8081", backend)
     }
 
-    /// nginx with `hosting/nginx.conf`, and `extra` inside its `server` block.
-    pub async fn nginx(config_json: &str, backend: &str, extra: &str) -> WebServer {
+    /// nginx serving the console at `mount` as a `host` of that kind (the shipped recipe for
+    /// [`Host::Rewrites`]), with the API proxied to `backend` under `{mount}/api/`.
+    pub async fn nginx(config_json: &str, backend: &str, mount: &str, host: Host) -> WebServer {
         let port = free_port();
         let dir = temp_dir("nginx", port);
-        let site = WebServer::site(&dir, config_json);
-        let server = WebServer::recipe("nginx.conf", port, &site, backend)
-            .replace("listen ", "listen 127.0.0.1:")
-            .replacen("server {", &format!("server {{\n{extra}"), 1);
+        let site = WebServer::site(&dir, mount, config_json);
+        let server = match host {
+            Host::Rewrites => WebServer::recipe("nginx.conf", port, &site, mount, backend)
+                .replace("listen ", "listen 127.0.0.1:"),
+            Host::NoRules => format!(
+                "server {{ listen 127.0.0.1:{port}; root {};\n\
+                 location {mount}/ {{ error_page 404 {mount}/404.html; }}\n\
+                 location {mount}/api/ {{ proxy_pass http://{backend}/api/; }} }}",
+                site.display()
+            ),
+        };
         let temp = dir.display();
         let conf = format!(
             "daemon off; pid {temp}/nginx.pid; error_log {temp}/error.log;\n\
@@ -808,15 +929,15 @@ impl WebServer {
         WebServer::ready(process, port, dir).await
     }
 
-    /// Caddy with `hosting/Caddyfile`.
+    /// Caddy with `hosting/Caddyfile`, the console under `/roster/`.
     pub async fn caddy(config_json: &str, backend: &str) -> WebServer {
         let port = free_port();
         let dir = temp_dir("caddy", port);
-        let site = WebServer::site(&dir, config_json);
+        let site = WebServer::site(&dir, "/roster", config_json);
         let caddyfile = format!(
             "{{\n\tadmin off\n\tauto_https off\n\tstorage file_system {}\n}}\n{}",
             dir.join("data").display(),
-            WebServer::recipe("Caddyfile", port, &site, backend)
+            WebServer::recipe("Caddyfile", port, &site, "/roster", backend)
         );
         let path = dir.join("Caddyfile");
         std::fs::write(&path, caddyfile).unwrap();

@@ -1,7 +1,8 @@
 //! Serving the built console the way a static host that reads `_headers` and `_redirects`
 //! (Netlify, Cloudflare Pages) would, so that every end-to-end journey exercises the two files
-//! dist/ ships: their headers on every file, their redirect for any path that is not a file
-//! (a deep link goes back to the console with its path in the fragment). Besides: the `.br` /
+//! dist/ ships: their headers on every file, their rule for any path that is not a file (a
+//! rewrite, status 200: the deep link gets the console's page at its own address; or a
+//! redirect, a 3xx to where the rule says). Besides: the `.br` /
 //! `.gz` copies Trunk's build leaves beside each file when the browser accepts them, a year of
 //! caching for content-hashed files, and revalidation for the rest so a new build is picked up
 //! at once.
@@ -130,7 +131,7 @@ impl Site {
     }
 }
 
-async fn static_site(site: Arc<Site>, request: Request, next: Next) -> Response {
+async fn static_site(site: Arc<Site>, mut request: Request, next: Next) -> Response {
     let path = request.uri().path().to_string();
     let query = request
         .uri()
@@ -139,6 +140,15 @@ async fn static_site(site: Arc<Site>, request: Request, next: Next) -> Response 
         .unwrap_or_default();
     let hashed = is_content_hashed(&path);
     let mut response = match (site.has_file(&path), site.redirects.target(&path, &query)) {
+        (false, Some((target, 200))) => {
+            // A rewrite: the target's file at this address (its query is the request's own).
+            let file = target.split(['?', '#']).next().unwrap_or_default();
+            match file.parse() {
+                Ok(uri) => *request.uri_mut() = uri,
+                Err(_) => return StatusCode::BAD_REQUEST.into_response(),
+            }
+            next.run(request).await
+        }
         (false, Some((target, status))) => redirect(&target, status),
         _ => next.run(request).await,
     };
@@ -227,7 +237,9 @@ mod tests {
             .find(|(name, _)| *name == "Content-Security-Policy")
             .unwrap()
             .1;
-        assert!(csp.starts_with("default-src 'self'; script-src 'self' 'wasm-unsafe-eval';"));
+        assert!(
+            csp.starts_with("default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'sha256-")
+        );
         assert!(csp.contains("frame-ancestors 'none'"));
         assert!(headers.contains(&("X-Content-Type-Options", "nosniff")));
         assert!(headers.contains(&("Referrer-Policy", "no-referrer")));
@@ -237,11 +249,11 @@ mod tests {
     }
 
     #[test]
-    fn the_shipped_redirects_send_deep_links_back_with_their_path() {
+    fn the_shipped_rule_rewrites_deep_links_to_the_console_and_others_redirect() {
         let rules = RedirectRules::parse(include_str!("../../hosting/_redirects"));
         assert_eq!(
             rules.target("/users/abc", "?q=ann"),
-            Some(("/#/users/abc?q=ann".to_string(), 302))
+            Some(("/index.html?q=ann".to_string(), 200))
         );
         let sub = RedirectRules::parse("/roster/*  /roster/#/roster/:splat  301");
         assert_eq!(

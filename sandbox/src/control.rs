@@ -148,8 +148,8 @@ async fn enroll_style() -> Response {
 /// `POST /sandbox/faults {"type","count"}`: the next `count` API requests (1 to a million; 1
 /// when absent) fail with `type`: an error type of the API, MALFORMED (a body that is not
 /// JSON), LOST_ANSWER (it runs, then the answer is cut off), DROPPED (cut off without
-/// running), HUGE_TOTAL or ENDLESS_PAGES (listings that lie about their size). Needs API
-/// credentials.
+/// running), HUGE_TOTAL or ENDLESS_PAGES (listings that lie about their size), or SLOW (it
+/// runs 1.5 s late). Needs API credentials.
 async fn faults(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,

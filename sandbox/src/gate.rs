@@ -114,6 +114,11 @@ pub async fn pass(state: &AppState, api: Api, request: Request, next: Next) -> R
         Some(FaultKind::HugeTotal) => {
             rewrite_listing(next.run(request).await, FaultKind::HugeTotal).await
         }
+        Some(FaultKind::Slow) => {
+            let wait = std::time::Duration::from_millis(crate::state::SLOW_MILLIS);
+            tokio::time::sleep(wait).await;
+            next.run(request).await
+        }
         Some(FaultKind::EndlessPages) => {
             let first_page = without_skip(request);
             rewrite_listing(next.run(first_page).await, FaultKind::EndlessPages).await

@@ -29,7 +29,13 @@ pub enum FaultKind {
     /// A listing drops its total, always says there is more, and sends its first page
     /// whatever the skip.
     EndlessPages,
+    /// The request waits [`SLOW_MILLIS`] before it runs, as on a distant or busy backend: for
+    /// tests that leave a page while its answers are still out.
+    Slow,
 }
+
+/// How long a [`FaultKind::Slow`] request waits before it runs.
+pub const SLOW_MILLIS: u64 = 1500;
 
 impl FaultKind {
     /// The fault `POST /sandbox/faults` names with `type`.
@@ -40,6 +46,7 @@ impl FaultKind {
             "DROPPED" => FaultKind::Dropped,
             "HUGE_TOTAL" => FaultKind::HugeTotal,
             "ENDLESS_PAGES" => FaultKind::EndlessPages,
+            "SLOW" => FaultKind::Slow,
             code => FaultKind::Error(ErrorType::from_code(code)?),
         })
     }

@@ -2,11 +2,11 @@
 //! buttons.
 
 use super::{waiting_text, ErrorNotice};
-use crate::activity::{use_activity, ActivityLog};
+use crate::activity::{page_left_text, use_activity, ActivityLog};
 use crate::client::{use_requests, Requests};
+use crate::task::Tasks;
 use crate::text;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use roster_core::backend::run::send_action;
 use roster_core::backend::LoadEvent;
 use roster_core::model::action::{Action, Performed};
@@ -30,6 +30,8 @@ pub struct ActionRunner {
     pub waiting: RwSignal<Option<u32>>,
     requests: Requests,
     log: ActivityLog,
+    /// The page its sends belong to: they stop with it.
+    scope: Tasks,
 }
 
 impl ActionRunner {
@@ -41,21 +43,27 @@ impl ActionRunner {
             waiting: RwSignal::new(None),
             requests: use_requests(),
             log: use_activity(),
+            scope: Tasks::here(),
         }
     }
 
     /// Sends `action` on `who` (a name for the notice) unless one is in flight, then calls
-    /// `after`, whatever the outcome, so the page can re-read what the server now says.
+    /// `after`, whatever the outcome, so the page can re-read what the server now says. If the
+    /// page goes before the answer comes, the log says the outcome is unknown.
     pub fn run(self, action: Action, who: String, after: impl FnOnce() + 'static) {
         if self.busy.get_untracked() {
             return;
         }
         self.busy.set(true);
         let waiting = self.waiting;
-        spawn_local(async move {
+        let name = text::said(action.name());
+        self.scope.spawn(async move {
+            let sending = self
+                .log
+                .sending(name.clone(), vec![who.clone()], page_left_text);
             let events = move |event| {
                 if let LoadEvent::Waiting { millis } = event {
-                    let _ = waiting.try_set(Some(millis));
+                    waiting.set(Some(millis));
                 }
             };
             let sent = action.clone();
@@ -65,9 +73,8 @@ impl ActionRunner {
                     send_action(&backend, &transport, &sent, &events).await
                 })
                 .await;
-            let _ = self.busy.try_set(false);
-            let _ = waiting.try_set(None);
-            let name = text::said(action.name());
+            self.busy.set(false);
+            waiting.set(None);
             let outcome = match result {
                 Ok(Performed::Done) => Outcome::Done(text::done(&action, &who)),
                 Ok(Performed::AlreadyDone(why)) => Outcome::Done(tr!(
@@ -89,8 +96,8 @@ impl ActionRunner {
                 Outcome::Failed(message) => tr!(outcome.failed, message = message.clone()),
                 Outcome::Unknown(message) => tr!(outcome.unknown, message = message.clone()),
             };
-            self.log.record(&name, &[who], logged);
-            let _ = self.outcome.try_set(Some(outcome));
+            sending.answered(logged);
+            self.outcome.set(Some(outcome));
             after();
         });
     }

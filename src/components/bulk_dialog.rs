@@ -7,12 +7,14 @@ use super::{ErrorNotice, Modal};
 use crate::activity::use_activity;
 use crate::browser;
 use crate::client::use_requests;
+use crate::task::Tasks;
 use crate::text;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use roster_core::backend::run::{run_bulk, settle_unknowns, BulkEnd, BulkEvent};
 use roster_core::bulk::{BulkRun, Progress, TargetOutcome};
 use roster_core::model::action::{ActionKind, Scope};
+use std::cell::Cell;
+use std::rc::Rc;
 
 /// Targets named in the confirmation.
 const NAMED_IN_CONFIRMATION: usize = 5;
@@ -60,36 +62,53 @@ pub fn BulkDialog(run: BulkRun, #[prop(into)] on_close: Callback<bool>) -> impl 
     // Whether any run of this dialog changed something on the server.
     let changed = StoredValue::new(false);
 
-    // Runs in the background; if the dialog goes away, the run stops after its current chunk.
-    let start = move |mut run: BulkRun| {
+    // Runs in the background, as long as the dialog is open: if it goes (a disconnect, the
+    // browser's Back), the run stops at once and the log says which outcomes are not known.
+    let scope = Tasks::here();
+    let start = move |run: BulkRun| {
         cancel.set_value(false);
         progress.set(run.progress());
         stage.set(Stage::Running);
-        spawn_local(async move {
-            let events = move |event| match event {
-                BulkEvent::Progress(p) => {
-                    let _ = waiting.try_set(None);
-                    let _ = progress.try_set(p);
-                }
-                BulkEvent::Waiting { millis } => {
-                    let _ = waiting.try_set(Some(millis));
+        scope.spawn(async move {
+            let mut run = run;
+            let labels: Vec<String> = run.targets.iter().map(|t| t.label.clone()).collect();
+            let name = tr!(bulk.log_name, name = text::said(run.name()));
+            let last = Rc::new(Cell::new(run.progress()));
+            let interrupted = {
+                let last = last.clone();
+                move || {
+                    tr!(
+                        bulk.log_interrupted,
+                        summary = text::progress_summary(&last.get())
+                    )
                 }
             };
-            let cancelled = move || cancel.try_get_value().unwrap_or(true);
+            let events = move |event| match event {
+                BulkEvent::Progress(p) => {
+                    waiting.set(None);
+                    progress.set(p);
+                    last.set(p);
+                }
+                BulkEvent::Waiting { millis } => waiting.set(Some(millis)),
+            };
+            let cancelled = move || cancel.get_value();
             let ran = requests
                 .write(move |backend, transport| async move {
+                    let sending = log.sending(name, labels, interrupted);
                     let end = run_bulk(&backend, &transport, &mut run, &events, &cancelled).await;
-                    Ok((run, end))
+                    Ok((run, end, sending))
                 })
                 .await;
-            let Ok((mut run, end)) = ran else {
+            // Not connected any more: nothing was sent.
+            let Ok((mut run, end, sending)) = ran else {
                 return;
             };
             if let BulkEnd::Stopped(err) = &end {
                 requests.client().refused(err);
             }
             let lost = !run.unknown().is_empty();
-            if lost && stage.try_set(Stage::Settling).is_none() {
+            if lost {
+                stage.set(Stage::Settling);
                 let (settled, refused) = requests
                     .read(move |backend, transport| async move {
                         let settled = settle_unknowns(&backend, &transport, &mut run).await;
@@ -102,8 +121,7 @@ pub fn BulkDialog(run: BulkRun, #[prop(into)] on_close: Callback<bool>) -> impl 
                 }
                 run = settled;
             }
-            let _ = changed.try_update_value(|c| *c |= run.changed_anything());
-            let labels: Vec<String> = run.targets.iter().map(|t| t.label.clone()).collect();
+            changed.update_value(|c| *c |= run.changed_anything());
             let outcome = match &end {
                 BulkEnd::Stopped(err) => tr!(
                     bulk.log_stopped,
@@ -113,14 +131,9 @@ pub fn BulkDialog(run: BulkRun, #[prop(into)] on_close: Callback<bool>) -> impl 
                 BulkEnd::Cancelled => tr!(bulk.log_cancelled, summary = text::summary(&run)),
                 BulkEnd::Finished => text::summary(&run),
             };
-            log.record(
-                &tr!(bulk.log_name, name = text::said(run.name())),
-                &labels,
-                outcome,
-            );
-            let _ = waiting.try_set(None);
-            // The page may be gone (a refused run disconnects): then there is nothing to tell.
-            let _ = stage.try_set(Stage::Ended(run, end, lost));
+            sending.answered(outcome);
+            waiting.set(None);
+            stage.set(Stage::Ended(run, end, lost));
         });
     };
 

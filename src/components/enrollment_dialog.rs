@@ -2,13 +2,13 @@
 //! full-screen mode for tablets, and "Enrolled on …" as soon as a device uses the code.
 
 use super::{ErrorNotice, Modal};
-use crate::activity::use_activity;
+use crate::activity::{page_left_text, use_activity};
 use crate::browser;
 use crate::client::use_requests;
+use crate::task::{self, Tasks};
 use crate::text;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use roster_core::backend::Api;
 use roster_core::model::enrollment::{self, EnrollmentToken, Spoken, LIFETIME_SECS};
 use roster_core::model::User;
@@ -44,7 +44,8 @@ pub fn EnrollmentDialog(user: User, #[prop(into)] on_close: Callback<()>) -> imp
     let poll_in_flight = StoredValue::new(false);
     let fullscreen = RwSignal::new(false);
 
-    // The dialog may close while a request is out, so late answers use the `try_` setters.
+    // Requests, polls and copies stop when the dialog closes.
+    let scope = Tasks::here();
     let request = move || {
         if requesting.get_untracked() {
             return;
@@ -52,19 +53,17 @@ pub fn EnrollmentDialog(user: User, #[prop(into)] on_close: Callback<()>) -> imp
         requesting.set(true);
         enrolled.set(None);
         let id = user_id.get_value();
-        spawn_local(async move {
+        scope.spawn(async move {
+            let sending = log.sending(tr!(enroll.new_token), vec![who.get_value()], page_left_text);
             let result = requests
                 .write(move |backend, transport| async move {
                     backend.enrollment_token(&transport, &id).await
                 })
                 .await;
-            let logged = match &result {
+            sending.answered(match &result {
                 Ok(_) => tr!(enroll.issued),
                 Err(err) => tr!(outcome.failed, message = text::error(err)),
-            };
-            if let Some(who) = who.try_get_value() {
-                log.record(&tr!(enroll.new_token), &[who], logged);
-            }
+            });
             let result = match result {
                 Ok(token) => Ok(Issued {
                     qr_svg: enrollment::qr_svg(&token.url),
@@ -73,9 +72,9 @@ pub fn EnrollmentDialog(user: User, #[prop(into)] on_close: Callback<()>) -> imp
                 }),
                 Err(err) => Err(text::error(&err)),
             };
-            let _ = now.try_set(Utc::now());
-            let _ = issued.try_set(Some(result));
-            let _ = requesting.try_set(false);
+            now.set(Utc::now());
+            issued.set(Some(result));
+            requesting.set(false);
         });
     };
 
@@ -89,45 +88,39 @@ pub fn EnrollmentDialog(user: User, #[prop(into)] on_close: Callback<()>) -> imp
         }
         poll_in_flight.set_value(true);
         let id = user_id.get_value();
-        spawn_local(async move {
+        scope.spawn(async move {
             let result = requests
                 .read(move |backend, transport| async move {
                     backend.user(&transport, &id, &|_| {}).await
                 })
                 .await;
-            let _ = poll_in_flight.try_set_value(false);
+            poll_in_flight.set_value(false);
             match result {
                 Ok(user) => {
-                    let _ = poll_error.try_set(None);
-                    let found = known
-                        .try_with_value(|known| enrollment::new_enrollment(known, &user).cloned())
-                        .flatten();
+                    poll_error.set(None);
+                    let found =
+                        known.with_value(|known| enrollment::new_enrollment(known, &user).cloned());
                     if let Some(session) = found {
-                        let _ = known.try_update_value(|k| k.insert(session.id.clone()));
+                        known.update_value(|k| {
+                            k.insert(session.id.clone());
+                        });
                         let said = match enrollment::enrolled_on(&session) {
                             Some(on) => tr!(enroll.enrolled_on, on = on.to_string()),
                             None => tr!(enroll.enrolled),
                         };
-                        let _ = enrolled.try_set(Some(said));
+                        enrolled.set(Some(said));
                     }
                 }
                 // Refused credentials have already ended the connection.
                 Err(err) if err.needs_reconnect() => {}
-                Err(err) => {
-                    let _ = poll_error.try_set(Some(text::error(&err)));
-                }
+                Err(err) => poll_error.set(Some(text::error(&err))),
             }
         });
     };
 
     request();
-    let tick = set_interval_with_handle(move || now.set(Utc::now()), Duration::from_secs(1));
-    let polling = set_interval_with_handle(poll, POLL_EVERY);
-    on_cleanup(move || {
-        for handle in [tick, polling].into_iter().flatten() {
-            handle.clear();
-        }
-    });
+    task::every(Duration::from_secs(1), move || now.set(Utc::now()));
+    task::every(POLL_EVERY, poll);
 
     let body = move || {
         match issued.get() {
@@ -181,17 +174,18 @@ fn EnrollmentCode(
     let expired = move || remaining() <= 0;
     let spent = move || expired() || enrolled.with(Option::is_some);
     let copied = RwSignal::new(String::new());
+    let scope = Tasks::here();
     let copy = move |text: String, link: bool| {
         move |_| {
             let text = text.clone();
-            spawn_local(async move {
+            scope.spawn(async move {
                 let said = match (browser::copy_text(&text).await, link) {
                     (Ok(()), false) => tr!(enroll.token_copied),
                     (Ok(()), true) => tr!(enroll.link_copied),
                     (Err(()), false) => tr!(enroll.token_not_copied),
                     (Err(()), true) => tr!(enroll.link_not_copied),
                 };
-                let _ = copied.try_set(said);
+                copied.set(said);
             });
         }
     };

@@ -5,9 +5,9 @@
 use super::Modal;
 use crate::client::{use_client, use_requests};
 use crate::prefs::{self, Density, Theme};
-use crate::routes::{section_label, Route};
+use crate::routes::{section_label, use_go, Route};
+use crate::task::Load;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 use roster_core::backend::{Api, Section};
 use roster_core::model::{User, UserId};
 use roster_core::palette::rank;
@@ -84,14 +84,14 @@ pub fn Palette(open: RwSignal<bool>, #[prop(into)] on_shortcuts: Callback<()>) -
 fn PaletteDialog(open: RwSignal<bool>, on_shortcuts: Callback<()>) -> impl IntoView {
     let client = use_client();
     let requests = use_requests();
-    let navigate = use_navigate();
+    let go = use_go();
     let known = use_context::<KnownUsers>().map(|KnownUsers(k)| k);
     let query = RwSignal::new(String::new());
     let active = RwSignal::new(0usize);
 
     // The users the query finds: the server's first page where it searches, else the loaded
     // users ranked here.
-    let found = LocalResource::new(move || {
+    let found = Load::new(move || {
         let q = query.get();
         let on_server = client.capabilities().is_some_and(|c| c.users_on_server);
         let has_users = client
@@ -125,7 +125,8 @@ fn PaletteDialog(open: RwSignal<bool>, on_shortcuts: Callback<()>) -> impl IntoV
                 let texts = users.iter().map(|u| u.searched.as_str());
                 rank(&q, texts, USERS_SHOWN)
                     .into_iter()
-                    .map(|at| (users[at].id.clone(), users[at].name.clone()))
+                    .filter_map(|at| users.get(at))
+                    .map(|u| (u.id.clone(), u.name.clone()))
                     .collect::<Vec<_>>()
             })
         }
@@ -198,19 +199,15 @@ fn PaletteDialog(open: RwSignal<bool>, on_shortcuts: Callback<()>) -> impl IntoV
     let run = move |command: Command| {
         open.set(false);
         match command {
-            Command::Go(route) => navigate(&route.path(), Default::default()),
-            Command::FindUsers(q) => {
-                navigate(&Route::Users.with_query(&[("q", q)]), Default::default())
-            }
-            Command::FindSessions(q) => {
-                navigate(&Route::Sessions.with_query(&[("q", q)]), Default::default())
-            }
+            Command::Go(route) => go.to(&route),
+            Command::FindUsers(q) => go.to_query(&Route::Users, &[("q", q)]),
+            Command::FindSessions(q) => go.to_query(&Route::Sessions, &[("q", q)]),
             Command::Theme => prefs::cycle::<Theme>(),
             Command::Density => prefs::cycle::<Density>(),
             Command::Shortcuts => on_shortcuts.run(()),
             Command::Disconnect => {
                 client.sign_out();
-                navigate(&Route::Connect.path(), Default::default());
+                go.to(&Route::Connect);
             }
         }
     };

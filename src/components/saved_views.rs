@@ -5,6 +5,7 @@
 use super::table::TableController;
 use crate::browser::{self, local_storage};
 use crate::client::use_client;
+use crate::task::Tasks;
 use crate::text;
 use leptos::prelude::*;
 use roster_core::table::{TableModel, TableView};
@@ -45,6 +46,7 @@ where
     let naming = RwSignal::new(None::<String>);
     let said = RwSignal::new(None::<String>);
     let key = StoredValue::new(key);
+    let scope = Tasks::here();
 
     let pick = move |ev: leptos::ev::Event| {
         let chosen = event_target_value(&ev);
@@ -102,7 +104,7 @@ where
         };
         // Emptied, so that choosing the same file again (after editing it) is a change too.
         input.set_value("");
-        leptos::task::spawn_local(async move {
+        scope.spawn(async move {
             let text = wasm_bindgen_futures::JsFuture::from(file.text())
                 .await
                 .ok()

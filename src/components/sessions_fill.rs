@@ -3,8 +3,8 @@
 //! bar and a count.
 
 use crate::client::use_requests;
+use crate::task::Tasks;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use roster_core::backend::fill::{fill_sessions, FillProgress};
 use roster_core::model::{User, UserId};
 
@@ -16,12 +16,10 @@ pub fn use_session_fill(
 ) -> RwSignal<Option<FillProgress>> {
     let requests = use_requests();
     let progress = RwSignal::new(None);
-    spawn_local(async move {
+    Tasks::here().spawn(async move {
         let _ = requests
             .read(move |backend, transport| async move {
-                let report = move |p| {
-                    let _ = progress.try_set(Some(p));
-                };
+                let report = move |p| progress.set(Some(p));
                 fill_sessions(&backend, &transport, &users, &got, &report).await
             })
             .await;

@@ -5,12 +5,12 @@
 //! declare their columns and how a row renders; the deciding is done natively in
 //! `roster_core::table`.
 
-use crate::routes::Route;
+use crate::routes::{use_go, Route};
+use crate::task::Load;
 use crate::{locale, text};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
+use leptos_router::hooks::use_query_map;
 use roster_core::backend::ApiError;
 use roster_core::bulk::BulkRun;
 use roster_core::table::selection::Selection;
@@ -78,7 +78,7 @@ pub struct ServerPages<M: TableModel> {
     /// Where the page after the one on screen starts, if there is one.
     next: RwSignal<Option<PageAt>>,
     /// Whether the page on screen is in.
-    pub status: RwSignal<PageStatus>,
+    pub status: Signal<PageStatus>,
     /// Reads the page on screen again.
     reload: Callback<()>,
 }
@@ -318,7 +318,6 @@ impl<M: ServerModel> TableController<M> {
         let total = RwSignal::new(None);
         let starts = RwSignal::new((view.get_untracked(), vec![(PageAt::Start, 0)]));
         let next = RwSignal::new(None);
-        let status = RwSignal::new(PageStatus::Loading);
         let selection = RwSignal::new(Selection::default());
         // What to read: the view and where its page on screen starts. Pages seen for another
         // view do not count: a new view starts at its first page.
@@ -343,37 +342,33 @@ impl<M: ServerModel> TableController<M> {
             }
             view
         });
-        // Each read has a number; an answer to one since superseded is dropped.
-        let latest = StoredValue::new(0u64);
-        let read = move |(view, at): (M::View, PageAt)| {
-            let number = latest.get_value() + 1;
-            latest.set_value(number);
-            status.set(PageStatus::Loading);
-            let answer = fetch(view, at);
-            leptos::task::spawn_local(async move {
-                let answer = answer.await;
-                if latest.try_get_value() != Some(number) {
-                    return;
-                }
-                match answer {
-                    Ok(page) => {
-                        let positions = data
-                            .try_update(|d| d.add_rows(page.items))
-                            .unwrap_or_default();
-                        let _ = order.try_set(positions);
-                        let _ = total.try_set(page.total);
-                        let _ = next.try_set(page.next);
-                        let _ = status.try_set(PageStatus::Ready);
-                    }
-                    Err(err) => {
-                        let _ = status.try_set(PageStatus::Failed(text::error(&err)));
-                    }
-                }
-            });
-        };
-        Effect::new(move |_| read(wanted.get()));
+        // The page on screen, read again when what is wanted changes; a read superseded
+        // before its answer came is dropped.
+        let read = Load::new(move || {
+            let (view, at) = wanted.get();
+            fetch(view, at)
+        });
         // The rows held are replaced by their fresh copies as the page comes in.
-        let reload = Callback::new(move |_| read(wanted.get_untracked()));
+        Effect::new(move |_| {
+            read.with(|answer| {
+                let Some(Ok(page)) = answer else { return };
+                let positions = data.try_update(|d| d.add_rows(page.items.clone()));
+                order.set(positions.unwrap_or_default());
+                total.set(page.total);
+                next.set(page.next.clone());
+            })
+        });
+        let status = Signal::derive(move || {
+            if read.reading() {
+                return PageStatus::Loading;
+            }
+            read.with(|answer| match answer {
+                Some(Err(err)) => PageStatus::Failed(text::error(err)),
+                Some(Ok(_)) => PageStatus::Ready,
+                None => PageStatus::Loading,
+            })
+        });
+        let reload = Callback::new(move |_| read.reload());
         TableController {
             data,
             view,
@@ -416,17 +411,8 @@ fn use_url_view<V: TableView>(route: Route) -> (Memo<V>, Callback<V>) {
             V::from_query(pairs.iter().map(|(k, v)| (*k, v.as_str())))
         })
     });
-    let navigate = use_navigate();
-    let show = Callback::new(move |view: V| {
-        // Replace, and stay where the admin is: the router would otherwise scroll to the top
-        // on every keystroke and sort click.
-        let replace = NavigateOptions {
-            replace: true,
-            scroll: false,
-            ..Default::default()
-        };
-        navigate(&route.with_query(&view.to_query()), replace);
-    });
+    let go = use_go();
+    let show = Callback::new(move |view: V| go.replace_query(&route, &view.to_query()));
     (current, show)
 }
 

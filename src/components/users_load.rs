@@ -5,6 +5,7 @@
 use super::{remember_users, ErrorNotice};
 use crate::browser;
 use crate::client::use_requests;
+use crate::task::Load;
 use leptos::prelude::*;
 use roster_core::backend::{Api, LoadEvent, UsersLoad};
 
@@ -37,7 +38,7 @@ pub fn UsersLoader<V: IntoView + 'static>(
     let requests = use_requests();
     let progress = RwSignal::new((0usize, None::<u64>));
     let waiting = RwSignal::new(None::<u32>);
-    let users = LocalResource::new(move || async move {
+    let users = Load::new(move || async move {
         let events = move |event: LoadEvent| match event {
             LoadEvent::Progress { loaded, total } => {
                 let _ = waiting.try_set(None);
@@ -73,7 +74,7 @@ pub fn UsersLoader<V: IntoView + 'static>(
         }
         Some(Err(err)) => view! {
             <ErrorNotice message=crate::text::error(&err) />
-            <button on:click=move |_| users.refetch()>{tr!(common.try_again)}</button>
+            <button on:click=move |_| users.reload()>{tr!(common.try_again)}</button>
         }
         .into_any(),
         Some(Ok(load)) => {
@@ -82,7 +83,7 @@ pub fn UsersLoader<V: IntoView + 'static>(
             });
             view! {
                 {notice}
-                {loaded(load, Callback::new(move |_| users.refetch()))}
+                {loaded(load, Callback::new(move |_| users.reload()))}
             }
             .into_any()
         }

@@ -4,11 +4,10 @@
 use crate::client::{sign_in, use_client};
 use crate::components::ErrorNotice;
 use crate::config::fetch_presets;
-use crate::routes::Route;
+use crate::routes::{use_go, Route};
+use crate::task::Tasks;
 use crate::text;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use leptos_router::hooks::use_navigate;
 use roster_core::backend::{ApiError, AuthMethod, ConnectForm, Credentials, Field, Kind};
 use roster_core::config::Preset;
 
@@ -16,7 +15,7 @@ use roster_core::config::Preset;
 #[component]
 pub fn ConnectPage() -> impl IntoView {
     let client = use_client();
-    let navigate = use_navigate();
+    let go = use_go();
     let kind = RwSignal::new(Kind::default());
     let base_url = RwSignal::new(String::new());
     let method = RwSignal::new(kind.get_untracked().capabilities().auth_methods[0]);
@@ -50,7 +49,8 @@ pub fn ConnectPage() -> impl IntoView {
         base_url.set(preset.base_url.clone());
     };
 
-    spawn_local(async move {
+    let scope = Tasks::here();
+    scope.spawn(async move {
         match fetch_presets().await {
             Ok(found) => {
                 if let (Some(first), true) =
@@ -90,22 +90,19 @@ pub fn ConnectPage() -> impl IntoView {
         };
         busy.set(true);
         error.set(None);
-        let navigate = navigate.clone();
+        let go = go.clone();
         // The typed password is not needed any more: a login uses it once, here.
         if matches!(connection.credentials, Credentials::PortosLogin { .. }) {
             secret.set(String::new());
         }
-        spawn_local(async move {
+        scope.spawn(async move {
             let (kind, base_url) = (connection.kind, connection.base_url.clone());
             let signed_in = sign_in(connection).await;
             busy.set(false);
             match signed_in {
                 Ok((kept, backend)) => {
                     client.connect(kept, backend, remember.get_untracked());
-                    navigate(
-                        &Route::of(kind.capabilities().sections[0]).path(),
-                        Default::default(),
-                    );
+                    go.to(&Route::of(kind.capabilities().sections[0]));
                 }
                 Err(err) => error.set(Some(explain(&err, kind, &base_url))),
             }

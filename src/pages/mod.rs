@@ -17,19 +17,18 @@ pub use user::{UserDetails, UserPage};
 pub use users::UsersPage;
 
 use crate::client::use_client;
-use crate::routes::Route;
+use crate::routes::{use_go, Route};
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 use roster_core::backend::Capabilities;
 
 /// Sends the admin to the connect screen whenever there is no connection: on opening a page
 /// without one, and when a refused request ends it.
 pub fn require_connection() {
     let client = use_client();
-    let navigate = use_navigate();
+    let go = use_go();
     Effect::new(move |_| {
         if !client.is_connected() {
-            navigate(&Route::Connect.path(), Default::default());
+            go.to(&Route::Connect);
         }
     });
 }

@@ -10,11 +10,10 @@ use crate::components::gather::all_sessions;
 use crate::components::table::{CellView, Pager};
 use crate::components::{use_session_fill, BulkHost, ErrorNotice, FillStatus, UsersLoader};
 use crate::routes::Route;
+use crate::task::{Load, Tasks};
 use crate::{locale, text};
 use chrono::Utc;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use leptos_router::components::A;
 use roster_core::backend::{Api, UsersLoad};
 use roster_core::bulk::BulkRun;
 use roster_core::model::{Session, User, UserId};
@@ -231,13 +230,13 @@ fn ServerPolicy(policy: &'static Policy) -> impl IntoView {
     let bulk = RwSignal::new(None::<BulkRun>);
     let gathering = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
-    let count = LocalResource::new(move || {
+    let count = Load::new(move || {
         let view = policy.view(days.get());
         requests.read(move |backend, transport| async move {
             backend.count_sessions(&transport, &view, now).await
         })
     });
-    let first_page = LocalResource::new(move || {
+    let first_page = Load::new(move || {
         let view = policy.view(days.get());
         requests.read(move |backend, transport| async move {
             backend
@@ -246,24 +245,23 @@ fn ServerPolicy(policy: &'static Policy) -> impl IntoView {
         })
     });
     let counted = Signal::derive(move || count.get().and_then(Result::ok));
+    let scope = Tasks::here();
     let run = move |_| {
         error.set(None);
         let view = policy.view(days.get_untracked());
-        spawn_local(async move {
+        scope.spawn(async move {
             match all_sessions(requests, view, now, gathering).await {
                 Ok(load) => {
-                    let _ = error.try_set(load.notice);
+                    error.set(load.notice);
                     let own = client.own_session();
                     let run = BulkRun::for_sessions(
                         policy.action,
                         load.rows.iter().map(|row| (&row.user, &row.session)),
                     )
                     .own_session_last(own.as_ref(), false);
-                    let _ = bulk.try_set(Some(run));
+                    bulk.set(Some(run));
                 }
-                Err(err) => {
-                    let _ = error.try_set(Some(text::error(&err)));
-                }
+                Err(err) => error.set(Some(text::error(&err))),
             }
         });
     };
@@ -273,7 +271,8 @@ fn ServerPolicy(policy: &'static Policy) -> impl IntoView {
         Some(Ok(page)) => {
             let shown = page.items.len() as u64;
             let more = counted.get().is_some_and(|n| n > shown);
-            let all = Route::Sessions.with_query(&policy.view(days.get_untracked()).to_query());
+            let all =
+                Route::Sessions.href_with_query(&policy.view(days.get_untracked()).to_query());
             let rows = page
                 .items
                 .into_iter()
@@ -285,7 +284,7 @@ fn ServerPolicy(policy: &'static Policy) -> impl IntoView {
                     <p class="hint">
                         {tr!(policy.first_shown, shown = shown)}
                         " "
-                        <A href=all>{tr!(policy.see_all)}</A>
+                        <a href=all>{tr!(policy.see_all)}</a>
                     </p>
                 })}
             }
@@ -307,8 +306,8 @@ fn ServerPolicy(policy: &'static Policy) -> impl IntoView {
         <BulkHost bulk=bulk on_close=move |changed| {
             bulk.set(None);
             if changed {
-                count.refetch();
-                first_page.refetch();
+                count.reload();
+                first_page.reload();
             }
         } />
     }

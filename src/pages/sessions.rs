@@ -18,10 +18,10 @@ use crate::components::{
     OutcomeNotice, SavedViewsBar, SessionCells, UsersLoader,
 };
 use crate::routes::Route;
+use crate::task::Tasks;
 use crate::text;
 use chrono::Utc;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use roster_core::backend::{Api, Capabilities};
 use roster_core::bulk::BulkRun;
 use roster_core::model::action::{Action, ActionKind, Scope};
@@ -124,6 +124,7 @@ fn SessionsTable(
     // What reading every matching session (for a bulk run or an export) has got to.
     let gathering = RwSignal::new(None::<String>);
     let gather_error = RwSignal::new(None::<String>);
+    let scope = Tasks::here();
 
     // After an action only its user is re-read and put back in place, where every user is
     // loaded: the rest of the list and the admin's page stay as they were. A server-paged
@@ -133,7 +134,7 @@ fn SessionsTable(
             table.reload();
             return;
         }
-        spawn_local(async move {
+        scope.spawn(async move {
             let fresh = requests
                 .read(move |backend, transport| async move {
                     backend.user(&transport, &id, &|_| {}).await
@@ -141,12 +142,13 @@ fn SessionsTable(
                 .await;
             match fresh {
                 Ok(user) => {
-                    let _ = refresh_error.try_set(None);
-                    let _ = table.data.try_update(|data| data.replace_user(user));
+                    refresh_error.set(None);
+                    table.data.update(|data| {
+                        data.replace_user(user);
+                    });
                 }
                 Err(err) => {
-                    let _ =
-                        refresh_error.try_set(Some(tr!(sessions.stale, error = text::error(&err))));
+                    refresh_error.set(Some(tr!(sessions.stale, error = text::error(&err))));
                 }
             }
         });
@@ -180,15 +182,13 @@ fn SessionsTable(
     let gather = move |then: Box<dyn FnOnce(Vec<roster_core::table::server::SessionRow>)>| {
         gather_error.set(None);
         let view = table.view.get_untracked();
-        spawn_local(async move {
+        scope.spawn(async move {
             match all_sessions(requests, view, table.now, gathering).await {
                 Ok(load) => {
-                    let _ = gather_error.try_set(load.notice);
+                    gather_error.set(load.notice);
                     then(load.rows);
                 }
-                Err(err) => {
-                    let _ = gather_error.try_set(Some(text::error(&err)));
-                }
+                Err(err) => gather_error.set(Some(text::error(&err))),
             }
         });
     };
@@ -199,7 +199,7 @@ fn SessionsTable(
                 let run = table.selection.with_untracked(|selection| {
                     BulkRun::for_selected_sessions(kind, &rows, selection, own.as_ref())
                 });
-                let _ = table.bulk.try_set(Some(run));
+                table.bulk.set(Some(run));
             }));
             return;
         }

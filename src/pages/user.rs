@@ -8,6 +8,7 @@ use crate::components::{
     OutcomeNotice, SessionCells,
 };
 use crate::routes::Route;
+use crate::task::Load;
 use crate::text;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -37,7 +38,7 @@ pub fn UserPage() -> impl IntoView {
     let runner = ActionRunner::new();
     let waiting = RwSignal::new(None::<u32>);
 
-    let user = LocalResource::new(move || {
+    let user = Load::new(move || {
         let id = user_id();
         async move {
             let events = move |event| {
@@ -69,7 +70,7 @@ pub fn UserPage() -> impl IntoView {
         .into_any(),
         Some(Err(err)) => view! {
             <ErrorNotice message=text::error(&err) />
-            <button on:click=move |_| user.refetch()>{tr!(common.try_again)}</button>
+            <button on:click=move |_| user.reload()>{tr!(common.try_again)}</button>
         }
         .into_any(),
         Some(Ok(found)) => match capabilities() {
@@ -78,7 +79,7 @@ pub fn UserPage() -> impl IntoView {
                     user=found
                     caps=caps
                     runner=runner
-                    refresh=Callback::new(move |_| user.refetch())
+                    refresh=Callback::new(move |_| user.reload())
                 />
             }
             .into_any(),

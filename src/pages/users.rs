@@ -15,9 +15,9 @@ use crate::components::table::{
 };
 use crate::components::{BulkButtons, BulkHost, ErrorNotice, SavedViewsBar, UsersLoader};
 use crate::routes::Route;
+use crate::task::Tasks;
 use crate::text;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use roster_core::backend::{Api, Capabilities};
 use roster_core::bulk::BulkRun;
 use roster_core::model::action::{ActionKind, Scope};
@@ -78,18 +78,17 @@ fn UsersTable(
     // What reading every matching user (for a bulk run or an export) has got to.
     let gathering = RwSignal::new(None::<String>);
     let gather_error = RwSignal::new(None::<String>);
+    let scope = Tasks::here();
     let gather = move |then: Box<dyn FnOnce(Vec<User>)>| {
         gather_error.set(None);
         let view = table.view.get_untracked();
-        spawn_local(async move {
+        scope.spawn(async move {
             match all_users(requests, view, gathering).await {
                 Ok(load) => {
-                    let _ = gather_error.try_set(load.notice);
+                    gather_error.set(load.notice);
                     then(load.users);
                 }
-                Err(err) => {
-                    let _ = gather_error.try_set(Some(text::error(&err)));
-                }
+                Err(err) => gather_error.set(Some(text::error(&err))),
             }
         });
     };
@@ -99,7 +98,7 @@ fn UsersTable(
                 let run = table.selection.with_untracked(|selection| {
                     BulkRun::for_selected_users(kind, &users, selection)
                 });
-                let _ = table.bulk.try_set(Some(run));
+                table.bulk.set(Some(run));
             }));
             return;
         }

@@ -63,6 +63,16 @@ pub struct SessionsLoad {
     pub notice: Option<String>,
 }
 
+/// One user as read back to settle what a lost answer left unknown.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ReadBack {
+    Found(User),
+    /// The backend no longer has the user.
+    Gone,
+    /// The user could not be read now: what it shows stays unknown.
+    Unreadable,
+}
+
 /// The answer to one server batch: one result per action in order (an error in plain words),
 /// or why the whole request failed.
 pub type BatchAnswer = Result<Vec<Result<(), String>>, ApiError>;
@@ -168,6 +178,18 @@ pub trait Api {
         id: &UserId,
         events: &dyn Fn(LoadEvent),
     ) -> Result<User, ApiError>;
+
+    /// The users `ids` as the backend has them now, one [`ReadBack`] per id in order: to settle
+    /// what lost answers left unknown. By default one user a request, a few at once; a
+    /// backend whose listing carries sessions reads the listing instead where that takes fewer
+    /// requests. Refused credentials end it with the error.
+    async fn read_back<T: Transport>(
+        &self,
+        transport: &T,
+        ids: &[UserId],
+    ) -> Result<Vec<ReadBack>, ApiError> {
+        run::read_back_each(ids, |id| self.user(transport, id, &|_| {})).await
+    }
 
     /// Carries out `action` with exactly one request: a lost answer does not mean it did not
     /// run, so it is never resent here.
@@ -343,6 +365,14 @@ impl Api for Backend {
         events: &dyn Fn(LoadEvent),
     ) -> Result<User, ApiError> {
         dispatch!(self, b => b.user(transport, id, events).await)
+    }
+
+    async fn read_back<T: Transport>(
+        &self,
+        transport: &T,
+        ids: &[UserId],
+    ) -> Result<Vec<ReadBack>, ApiError> {
+        dispatch!(self, b => b.read_back(transport, ids).await)
     }
 
     async fn perform<T: Transport>(

@@ -3,7 +3,7 @@
 //! whose answer is lost may have run, so it is never sent again. Backends with a server batch
 //! get chunks of up to [`CHUNK_SIZE`]; the others get a few single requests at a time.
 
-use super::{Api, ApiError, LoadEvent, Transport};
+use super::{Api, ApiError, LoadEvent, ReadBack, Transport};
 use crate::bulk::{retry_delay_millis, BulkRun, Progress, CHUNK_SIZE};
 use crate::model::action::{Action, Performed, Seen};
 use crate::model::UserId;
@@ -181,45 +181,70 @@ async fn singles_round<B: Api, T: Transport>(
     }
 }
 
-/// Reads back the users of the targets whose answer was lost, a few at a time, and settles each
-/// target from what its user now shows: done, not done (so it may be retried), or gone. A
-/// target whose user cannot be read stays unknown. Refused credentials end it with the error.
+/// Reads back the users of the targets whose answer was lost (the backend decides how, see
+/// [`Api::read_back`]) and settles each target from what its user now shows: done, not done
+/// (so it may be retried), or gone. A target whose user cannot be read stays unknown. Refused
+/// credentials end it with the error.
 pub async fn settle_unknowns<B: Api, T: Transport>(
     backend: &B,
     transport: &T,
     run: &mut BulkRun,
 ) -> Result<(), ApiError> {
+    settle_by(run, |ids| async move {
+        backend.read_back(transport, &ids).await
+    })
+    .await
+}
+
+/// [`settle_unknowns`] with the users read back by `read_back` (one [`ReadBack`] per id, in
+/// order): for comparing ways of reading them.
+pub async fn settle_by<F, Fut>(run: &mut BulkRun, read_back: F) -> Result<(), ApiError>
+where
+    F: FnOnce(Vec<UserId>) -> Fut,
+    Fut: std::future::Future<Output = Result<Vec<ReadBack>, ApiError>>,
+{
     let mut by_user: BTreeMap<UserId, Vec<usize>> = BTreeMap::new();
     for at in run.unknown() {
-        by_user
-            .entry(run.targets[at].action.user().clone())
-            .or_default()
-            .push(at);
+        if let Some(target) = run.targets.get(at) {
+            by_user
+                .entry(target.action.user().clone())
+                .or_default()
+                .push(at);
+        }
     }
-    let users: Vec<(UserId, Vec<usize>)> = by_user.into_iter().collect();
-    for group in users.chunks(SINGLES_IN_FLIGHT) {
-        let reads = futures::future::join_all(
-            group
-                .iter()
-                .map(|(id, _)| backend.user(transport, id, &|_| {})),
-        )
-        .await;
-        for ((_, targets), read) in group.iter().zip(reads) {
-            let found = match read {
-                Ok(user) => Some(user),
-                Err(ApiError::NotFound { .. }) => None,
-                Err(err) if err.needs_reconnect() => return Err(err),
-                // Not readable now: the outcome stays unknown.
-                Err(_) => continue,
+    let reads = read_back(by_user.keys().cloned().collect()).await?;
+    for (targets, read) in by_user.values().zip(reads) {
+        for &at in targets {
+            let seen = match &read {
+                ReadBack::Found(user) => run.targets[at].action.seen_in(user),
+                ReadBack::Gone => Seen::Gone,
+                ReadBack::Unreadable => continue,
             };
-            for &at in targets {
-                let seen = match &found {
-                    Some(user) => run.targets[at].action.seen_in(user),
-                    None => Seen::Gone,
-                };
-                run.settle_unknown(at, seen == Seen::Done, seen.how());
-            }
+            run.settle_unknown(at, seen == Seen::Done, seen.how());
         }
     }
     Ok(())
+}
+
+/// [`Api::read_back`] one user a request with `read`, a few at once.
+pub async fn read_back_each<'a, Fut>(
+    ids: &'a [UserId],
+    read: impl Fn(&'a UserId) -> Fut,
+) -> Result<Vec<ReadBack>, ApiError>
+where
+    Fut: std::future::Future<Output = Result<crate::model::User, ApiError>>,
+{
+    let mut read_back = Vec::with_capacity(ids.len());
+    for group in ids.chunks(SINGLES_IN_FLIGHT) {
+        let answers = futures::future::join_all(group.iter().map(&read)).await;
+        for answer in answers {
+            read_back.push(match answer {
+                Ok(user) => ReadBack::Found(user),
+                Err(ApiError::NotFound { .. }) => ReadBack::Gone,
+                Err(err) if err.needs_reconnect() => return Err(err),
+                Err(_) => ReadBack::Unreadable,
+            });
+        }
+    }
+    Ok(read_back)
 }

@@ -43,7 +43,7 @@ impl SessionRow {
 /// that a ticked row is still known when the admin has paged on.
 pub trait ServerModel: TableModel + Default {
     /// One row as the server lists it.
-    type Row: Send + Sync + 'static;
+    type Row: Clone + Send + Sync + 'static;
 
     /// Adds the rows of one page (a row seen before is replaced by its fresh copy) and says
     /// where they are, in the server's order.

@@ -277,6 +277,7 @@ async fn the_sessions_page_fills_user_by_user_and_bulk_revokes_a_filter() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_bad_token_says_so() {
     let h = Harness::start(10).await;
+    h.expect_console_error("status of 401"); // the wrong token's refusal
     h.browser.goto(&h.app_url("/")).await.unwrap();
     h.wait_for_value("#base-url", &h.sandbox.base_url()).await;
     h.find("#preset").await.select_by_value("2").await.unwrap();

@@ -187,6 +187,7 @@ fn stale(at: &Option<String>, now: DateTime<Utc>) -> bool {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn policy_preview_and_run_sign_out_exactly_the_stale_sessions() {
     let h = Harness::start(250).await;
+    h.expect_console_error("status of 429"); // the rate limit the run waits out
     let before = h.sandbox_users();
     let now = Utc::now();
     let matching: Vec<String> = before

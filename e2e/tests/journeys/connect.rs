@@ -115,6 +115,8 @@ async fn basic_credentials_work_too() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wrong_token_says_so_and_stays_on_the_connect_screen() {
     let h = Harness::start(10).await;
+    h.expect_console_error("status of 401"); // the wrong token's refusal
+    h.expect_console_error("status of 404"); // the unknown deployment
     open_connect_screen(&h).await;
     h.fill("#token", "not-the-token").await;
     h.find("button[type=submit]").await.click().await.unwrap();

@@ -24,6 +24,7 @@ async fn stored_connection(h: &Harness) -> (bool, bool) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refused_credentials_mid_session_return_to_connect() {
     let h = Harness::start(30).await;
+    h.expect_console_error("status of 401"); // the refused credentials
     h.connect_with_token().await;
     assert_eq!(
         stored_connection(&h).await,
@@ -56,6 +57,7 @@ async fn refused_credentials_mid_session_return_to_connect() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rate_limits_wait_visibly_and_broken_answers_leave_the_page_working() {
     let h = Harness::start(30).await;
+    h.expect_console_error("status of 429"); // the rate limit the page waits out
     let user = h.sandbox_users()[3].clone();
     h.connect_with_token().await;
 
@@ -90,6 +92,7 @@ async fn rate_limits_wait_visibly_and_broken_answers_leave_the_page_working() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_read_on_the_user_page_returns_to_connect_and_forgets_the_secret() {
     let h = Harness::start(30).await;
+    h.expect_console_error("status of 401"); // the refused read
     let user = h.sandbox_users()[5].clone();
     h.connect_with_token().await;
     assert_eq!(stored_connection(&h).await, (true, false));

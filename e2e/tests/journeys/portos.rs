@@ -292,6 +292,7 @@ fn sessions_of(h: &Harness, user: &str) -> Vec<Session> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn revoke_one_session_one_already_gone_and_every_session_of_a_user() {
     let h = Harness::start(300).await;
+    h.expect_console_error("status of 404"); // the session already gone
     h.connect_to_portos().await;
     let own = own_session(&h).await;
 
@@ -375,6 +376,7 @@ async fn revoke_one_session_one_already_gone_and_every_session_of_a_user() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bulk_revoke_of_a_filter_spares_the_console_unless_it_is_ticked() {
     let h = Harness::start(1200).await;
+    h.expect_console_error("status of 429"); // the rate limit the run waits out
     another_login(&h, "Other PC").await;
     h.connect_to_portos().await;
     let own = own_session(&h).await;
@@ -516,6 +518,7 @@ async fn latest_count(h: &Harness) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_expired_token_is_refreshed_without_the_admin_noticing() {
     let h = Harness::start_with(150, &["--portos-token-ttl", "120"]).await;
+    h.expect_console_error("status of 401"); // the expired token, refreshed after it
     h.connect_to_portos().await;
     let own = own_session(&h).await;
     let version = || h.sandbox.state.portos().get(&own).unwrap().unwrap().version;
@@ -546,6 +549,7 @@ async fn an_expired_token_is_refreshed_without_the_admin_noticing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wrong_password_says_so_and_the_password_is_never_kept() {
     let h = Harness::start(20).await;
+    h.expect_console_error("status of 401"); // the wrong password's refusal
     h.browser.goto(&h.app_url("/")).await.unwrap();
     h.wait_for_value("#base-url", &h.sandbox.base_url()).await;
     h.find("#preset").await.select_by_value("1").await.unwrap();

@@ -267,6 +267,8 @@ async fn a_user_devices_disable_enable_sign_out_everywhere_and_deactivate() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bulk_disable_of_everything_a_filter_matches_then_an_expired_token() {
     let h = Harness::start_with(5, &["--usergrid-users", "600"]).await;
+    h.expect_console_error("status of 429"); // the rate limit the run waits out
+    h.expect_console_error("status of 401"); // the expired token
     h.connect_to_usergrid("password").await;
     // Everyone created before a day, more than a page of them: all read by cursor, disabled.
     let users = sandbox_users(&h, "");

@@ -10,7 +10,8 @@ use super::http::{encode_component, HttpRequest, HttpResponse, Method, Transport
 use super::lenient::{self, Fields, Record};
 use super::paging::Gathered;
 use super::read::{read, send_once};
-use super::{Api, ApiError, BatchAnswer, Credentials, LoadEvent, UsersLoad};
+use super::run::read_back_each;
+use super::{Api, ApiError, BatchAnswer, Credentials, LoadEvent, ReadBack, UsersLoad};
 use crate::model::action::{Action, ActionKind, Performed};
 use crate::model::enrollment::EnrollmentToken;
 use crate::model::{time, Session, SessionState, User, UserId};
@@ -26,6 +27,9 @@ use std::sync::{Arc, Mutex};
 pub const PAGE_SIZE: u64 = 1000;
 /// Pages requested at once while loading a listing.
 const PAGES_IN_FLIGHT: usize = 4;
+/// Users read back one by one at most; more are read from the listing when that takes fewer
+/// requests (a page holds a thousand).
+const READ_BACK_ONE_BY_ONE: usize = 8;
 
 /// Everything in API.md's capability table: JourneyApps supports every action.
 pub const CAPABILITIES: Capabilities = Capabilities {
@@ -267,6 +271,38 @@ impl JourneyApps {
         }
     }
 
+    /// One user with its sessions, without its display name.
+    async fn read_user<T: Transport>(
+        &self,
+        transport: &T,
+        id: &UserId,
+        events: &dyn Fn(LoadEvent),
+    ) -> Result<User, ApiError> {
+        let response = read(
+            transport,
+            self.user_request(id),
+            events,
+            error_from_response,
+        )
+        .await?;
+        let record: UserRecord = lenient::from_json(&response.body)
+            .ok_or_else(|| unexpected(response.status, "the user is not a JSON object"))?;
+        let user = record.user();
+        if user.id.as_str().is_empty() {
+            return Err(unexpected(response.status, "the answer is not a user"));
+        }
+        Ok(user)
+    }
+
+    /// One user as the listing has it: with its sessions, its name only if known already.
+    async fn user_as_listed<T: Transport>(
+        &self,
+        transport: &T,
+        id: &UserId,
+    ) -> Result<User, ApiError> {
+        self.read_user(transport, id, &|_| {}).await
+    }
+
     /// The display name of one user from the data model: None when it has none, or when it
     /// cannot be read (the user is then shown by id).
     async fn read_name<T: Transport>(&self, transport: &T, user: &UserId) -> Option<String> {
@@ -356,25 +392,63 @@ impl Api for JourneyApps {
         id: &UserId,
         events: &dyn Fn(LoadEvent),
     ) -> Result<User, ApiError> {
-        let response = read(
-            transport,
-            self.user_request(id),
-            events,
-            error_from_response,
-        )
-        .await?;
-        let record: UserRecord = lenient::from_json(&response.body)
-            .ok_or_else(|| unexpected(response.status, "the user is not a JSON object"))?;
-        let mut user = record.user();
-        if user.id.as_str().is_empty() {
-            return Err(unexpected(response.status, "the answer is not a user"));
-        }
+        let mut user = self.read_user(transport, id, events).await?;
         user.display_name = match self.known_name(&user.id) {
             Some(name) => Some(name),
             None => self.read_name(transport, &user.id).await,
         };
         self.remember_names([&user]);
         Ok(user)
+    }
+
+    /// A handful one by one; more from the listing (users come with their sessions there) if
+    /// its pages, counted from the first page's total, are fewer than the users.
+    async fn read_back<T: Transport>(
+        &self,
+        transport: &T,
+        ids: &[UserId],
+    ) -> Result<Vec<ReadBack>, ApiError> {
+        // Names play no part in what a read-back settles: users are read as listed.
+        let one_by_one = || read_back_each(ids, |id| self.user_as_listed(transport, id));
+        if ids.len() <= READ_BACK_ONE_BY_ONE {
+            return one_by_one().await;
+        }
+        let page = |skip| self.users_page_request(skip, PAGE_SIZE);
+        let first = read(transport, page(0), &|_| {}, error_from_response).await?;
+        let first = parse_page(&first, UserRecord::user)?;
+        let step = first.objects.len() as u64;
+        let pages = match (first.more, first.total) {
+            (false, _) => 1,
+            (true, Some(total)) if step > 0 => total.div_ceil(step),
+            (true, _) => u64::MAX,
+        };
+        if pages >= ids.len() as u64 {
+            return one_by_one().await;
+        }
+        let listed = fetch_rest(
+            transport,
+            &page,
+            UserRecord::user,
+            |u| u.id.as_str(),
+            &|_| {},
+            first,
+        )
+        .await?;
+        // A listing cut short cannot say a user is gone.
+        let complete = listed.stopped.is_none();
+        let mut by_id: HashMap<UserId, User> = listed
+            .items
+            .into_iter()
+            .map(|u| (u.id.clone(), u))
+            .collect();
+        Ok(ids
+            .iter()
+            .map(|id| match by_id.remove(id) {
+                Some(user) => ReadBack::Found(user),
+                None if complete => ReadBack::Gone,
+                None => ReadBack::Unreadable,
+            })
+            .collect())
     }
 
     async fn perform<T: Transport>(
@@ -416,11 +490,24 @@ async fn fetch_all<T: Transport, R: Fields, Item>(
     id_of: fn(&Item) -> &str,
     events: &dyn Fn(LoadEvent),
 ) -> Result<Gathered<Item>, ApiError> {
+    let response = read(transport, page_request(0), events, error_from_response).await?;
+    let first = parse_page(&response, item)?;
+    fetch_rest(transport, page_request, item, id_of, events, first).await
+}
+
+/// [`fetch_all`] after its `first` page.
+async fn fetch_rest<T: Transport, R: Fields, Item>(
+    transport: &T,
+    page_request: &dyn Fn(u64) -> HttpRequest,
+    item: fn(R) -> Item,
+    id_of: fn(&Item) -> &str,
+    events: &dyn Fn(LoadEvent),
+    first: Page<Item>,
+) -> Result<Gathered<Item>, ApiError> {
     let get = |skip| async move {
         let response = read(transport, page_request(skip), events, error_from_response).await?;
         parse_page(&response, item)
     };
-    let first = get(0).await?;
     let (total, mut more) = (first.total, first.more);
     // A server may cap pages below what we ask for: step by what the first page held.
     let step = first.objects.len() as u64;

@@ -907,3 +907,95 @@ fn a_read_retries_only_passing_overloads() {
         );
     }
 }
+
+/// A sandbox-like deployment of `total` users u0…: the listing in pages, and one user by id
+/// (u{total} and beyond are gone).
+fn deployment(url: &str, total: u64) -> HttpResponse {
+    if url.contains("/users?") {
+        return listing(url, total, true);
+    }
+    let id = url.rsplit('/').next().unwrap_or_default();
+    let known = id
+        .strip_prefix('u')
+        .and_then(|n| n.parse::<u64>().ok())
+        .is_some_and(|n| n < total);
+    if known {
+        ok(&serde_json::json!({"id": id, "locked": true, "sessions": []}).to_string())
+    } else {
+        HttpResponse {
+            status: 404,
+            body: error_body("OBJECT_NOT_FOUND"),
+        }
+    }
+}
+
+fn ids(range: std::ops::Range<u64>) -> Vec<UserId> {
+    range.map(|i| UserId::from(format!("u{i}"))).collect()
+}
+
+#[test]
+fn many_users_are_read_back_from_the_listing_when_its_pages_are_fewer() {
+    let transport = Scripted::new(|r: &HttpRequest, _| Ok(deployment(&r.url, 3000)));
+    // 400 users, one of them gone: three pages of the listing instead of 400 requests.
+    let wanted = ids(2601..3001);
+    let read = block_on(connector().read_back(&transport, &wanted)).unwrap();
+    assert_eq!(transport.urls().len(), 3, "{:?}", transport.urls());
+    assert!(transport
+        .urls()
+        .iter()
+        .all(|u| u.contains("/users?limit=1000")));
+    assert_eq!(read.len(), 400);
+    assert!(matches!(&read[0], ReadBack::Found(u) if u.id == "u2601"));
+    assert_eq!(
+        read[399],
+        ReadBack::Gone,
+        "u3000 is not in a complete listing"
+    );
+}
+
+#[test]
+fn users_are_read_one_by_one_when_they_are_few_or_the_listing_is_longer() {
+    // A handful: one request each, never the listing.
+    let transport = Scripted::new(|r: &HttpRequest, _| Ok(deployment(&r.url, 50_000)));
+    let read = block_on(connector().read_back(&transport, &ids(10..13))).unwrap();
+    assert_eq!(transport.urls().len(), 3);
+    assert!(read.iter().all(|r| matches!(r, ReadBack::Found(_))));
+
+    // 20 users of 50,000 (50 pages): the first page says so, then one request each.
+    let transport = Scripted::new(|r: &HttpRequest, _| Ok(deployment(&r.url, 50_000)));
+    let mut wanted = ids(49_990..50_010);
+    wanted.reverse();
+    let read = block_on(connector().read_back(&transport, &wanted)).unwrap();
+    let urls = transport.urls();
+    assert_eq!(urls.len(), 21, "{urls:?}");
+    assert_eq!(urls.iter().filter(|u| u.contains("/users?")).count(), 1);
+    assert_eq!(read[0], ReadBack::Gone, "u50009 does not exist");
+    assert!(matches!(&read[19], ReadBack::Found(u) if u.id == "u49990"));
+}
+
+#[test]
+fn a_listing_cut_short_leaves_the_users_it_lacks_unknown() {
+    // The listing claims 3000 but ends after its first page: a user not in it may exist.
+    let transport = Scripted::new(|r: &HttpRequest, _| {
+        let short = r
+            .url
+            .replace("skip=1000", "skip=999999")
+            .replace("skip=2000", "skip=999999");
+        Ok(deployment(&short, 3000))
+    });
+    let read = block_on(connector().read_back(&transport, &ids(990..1010))).unwrap();
+    assert!(matches!(&read[0], ReadBack::Found(_)));
+    assert_eq!(read[19], ReadBack::Unreadable, "{read:?}");
+}
+
+#[test]
+fn refused_credentials_end_a_read_back() {
+    let transport = Scripted::new(|_: &HttpRequest, _| {
+        Ok(HttpResponse {
+            status: 401,
+            body: error_body("AUTHENTICATION_FAILED"),
+        })
+    });
+    let err = block_on(connector().read_back(&transport, &ids(0..20))).unwrap_err();
+    assert!(err.needs_reconnect());
+}
